@@ -1,0 +1,119 @@
+// writer.h — the Parquet writer's public API: encode row groups anywhere, append them in order.
+//
+// Two stages, so a caller can keep every core busy:
+//   1. EncodeRowGroup() turns one row group's values into finished bytes (dictionary/data pages,
+//      compressed) plus the footer metadata for its column chunks. It is a pure function of its
+//      arguments: call it concurrently from as many threads as you like.
+//   2. FileWriter appends encoded row groups to an OutputStream in call order, patching the
+//      offsets, and writes the footer on Finish(). It is not thread-safe: one owner.
+// Memory is bounded by the row groups the caller keeps alive; the FileWriter itself holds only
+// the footer metadata (a few hundred bytes per column chunk).
+//
+// The writer knows nothing of files or names: publishing under a final name (temp + fsync +
+// rename) belongs to the caller.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+#include "parquet/column_data.h"
+#include "parquet/schema.h"
+
+namespace sscan::parquet {
+
+enum class Codec : uint8_t { kUncompressed, kSnappy, kZstd };
+
+struct WriterOptions {
+  Codec codec = Codec::kZstd;
+  int zstd_level = 3;
+  // Target uncompressed size of one data page; a column chunk is split into several pages.
+  size_t data_page_size = 1 << 20;
+  // A column chunk whose dictionary would exceed this is written PLAIN throughout (never a
+  // dictionary -> plain switch inside one chunk: fastparquet misreads that).
+  size_t dictionary_size_limit = 1 << 20;
+  bool enable_dictionary = true;
+  // Compact integer encoding (DELTA_BINARY_PACKED) where it is smaller than PLAIN/dictionary.
+  bool enable_delta = true;
+  // Byte-array min/max statistics are written only when both fit in this many bytes
+  // (readers trust exact statistics; truncated ones would need the exactness flags).
+  size_t max_statistics_size = 4096;
+  std::string created_by;
+};
+
+struct KeyValue {
+  std::string key;
+  std::string value;
+};
+
+// One row group, encoded and compressed, ready to append. Opaque; movable.
+class EncodedRowGroup {
+ public:
+  EncodedRowGroup();
+  ~EncodedRowGroup();
+  EncodedRowGroup(EncodedRowGroup&&) noexcept;
+  EncodedRowGroup& operator=(EncodedRowGroup&&) noexcept;
+
+  uint64_t num_rows() const;
+  uint64_t byte_size() const;  // bytes it adds to the file
+
+  struct Impl;
+  explicit EncodedRowGroup(std::unique_ptr<Impl> impl);
+  Impl* impl() const { return impl_.get(); }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// REQUIRES: data.columns.size() == schema.columns.size(); every column has num_rows slots.
+// Fails (without side effects) on inconsistent input, e.g. sizes that disagree or invalid
+// UTF-8 in a STRING column.
+Result<EncodedRowGroup> EncodeRowGroup(const Schema& schema, const WriterOptions& options,
+                                       const RowGroupData& data);
+
+// Where bytes go. Implementations report failures (ENOSPC, EIO) through Status.
+class OutputStream {
+ public:
+  virtual ~OutputStream() = default;
+  virtual Status Write(const void* data, size_t size) = 0;
+};
+
+// Writes to a file descriptor the caller opened and will close; retries short writes and EINTR.
+class FdOutputStream final : public OutputStream {
+ public:
+  FdOutputStream(int fd, std::string path_for_messages);
+  Status Write(const void* data, size_t size) override;
+
+ private:
+  int fd_;
+  std::string path_;
+};
+
+class FileWriter {
+ public:
+  FileWriter(OutputStream* out, Schema schema, WriterOptions options);
+  ~FileWriter();
+  FileWriter(const FileWriter&) = delete;
+  FileWriter& operator=(const FileWriter&) = delete;
+
+  // Appends one encoded row group (writes "PAR1" first if nothing was written yet).
+  // REQUIRES: encoded with the same schema and options.
+  Status Append(EncodedRowGroup row_group);
+  // Convenience: EncodeRowGroup + Append on the calling thread.
+  Status WriteRowGroup(const RowGroupData& data);
+  // Writes the footer (schema, row groups, key-value metadata, column orders, created_by).
+  // A file with zero row groups is valid. After Finish, no further calls.
+  Status Finish(const std::vector<KeyValue>& key_value_metadata);
+
+  uint64_t rows_written() const;
+  uint64_t bytes_written() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace sscan::parquet
