@@ -1,0 +1,46 @@
+// walk_options.h — what a walk does, decided before it starts.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sscan::walk {
+
+class RateLimiter;
+
+// Decides, per entry, whether it is left out of the walk entirely (no row, not descended).
+// Called from worker threads concurrently: implementations must be thread-safe (const).
+class EntryFilter {
+ public:
+  virtual ~EntryFilter() = default;
+  // `relative_path` is the entry's path below the root ("a/b/name"), raw bytes.
+  // `needs_relative_path()` false lets the walker skip building it.
+  virtual bool Excluded(std::string_view name, std::string_view relative_path) const = 0;
+  virtual bool needs_relative_path() const = 0;
+};
+
+struct WalkOptions {
+  std::string root;                   // absolute, lexically normalised path of the scan root
+  unsigned threads = 1;               // worker threads issuing syscalls
+  std::optional<uint32_t> max_depth;  // keep entries with depth <= max_depth
+  bool follow_symlinks = false;
+  bool one_file_system = false;  // do not descend into other devices than the root's
+  size_t getdents_buffer_size = 64 * 1024;
+  // Upper bound on open directory descriptors kept for later openat() calls; 0 = derive from
+  // RLIMIT_NOFILE. Descriptors pinned by running work may exceed it briefly.
+  unsigned fd_budget = 0;
+
+  // The directory that will hold the output (device, inode) and a predicate on names in it:
+  // the scanner never lists its own output or temporary files, even when they are inside the
+  // scanned tree.
+  std::optional<std::pair<uint64_t, uint64_t>> output_dir;
+  std::function<bool(std::string_view name)> is_own_output;
+
+  const EntryFilter* filter = nullptr;  // --exclude; may be null
+  RateLimiter* rate_limiter = nullptr;  // --max-rate; may be null
+};
+
+}  // namespace sscan::walk

@@ -1,0 +1,779 @@
+// walker.cc — the parallel walker. A map of its parts:
+//
+//   Impl            shared state: options, sink, descriptor cache, work queue, counters
+//   node lifecycle  NewChild / Ref / Unref: DirNodes live while a task or child needs them
+//   RunTask         one task = open (or continue) a directory, read one getdents64 buffer,
+//                   read ahead one more (a continuation for another worker when there is one),
+//                   stat the buffer's entries (ProcessBuffer), emit the segment
+//   ProcessBuffer   per entry: own-output and --exclude filters, statx, readlink, child
+//                   directories (depth limit, -x, loop checks), deferred links (-L)
+//   EmitInOrder     hands segments to the sink in sequence order per directory, then
+//                   schedules the children they listed
+//   Run             root row, resume frontier, then --follow-symlinks rounds
+//
+//      worker 1                         worker 2
+//      Pop: ReadDir(D, seq 0)
+//      getdents -> buffer A
+//      getdents -> buffer B (more)  ->  PushContinuation(D, seq 1, B)
+//      statx entries of A               Pop: continuation(D, seq 1): getdents -> C (empty)
+//      EmitInOrder(D, 0)                statx entries of B, last
+//      schedule D's children of A       EmitInOrder(D, 1): parked until seq 0 is emitted,
+//                                       then emitted by whichever worker finishes seq 0
+#include "walk/walker.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <unordered_set>
+
+#include "common/utf8.h"
+#include "walk/dir_node.h"
+#include "walk/fd_cache.h"
+#include "walk/rate_limiter.h"
+#include "walk/syscalls.h"
+#include "walk/work_queue.h"
+
+namespace sscan::walk {
+namespace {
+
+struct DevIno {
+  uint64_t device;
+  uint64_t inode;
+  bool operator==(const DevIno& o) const { return device == o.device && inode == o.inode; }
+};
+struct DevInoHash {
+  size_t operator()(const DevIno& k) const {
+    return std::hash<uint64_t>()(k.inode * 0x9E3779B97F4A7C15ULL ^ k.device);
+  }
+};
+
+std::string JoinPath(std::string_view dir, std::string_view name) {
+  std::string p;
+  p.reserve(dir.size() + 1 + name.size());
+  p.append(dir);
+  if (p.empty() || p.back() != '/') p.push_back('/');
+  p.append(name);
+  return p;
+}
+
+bool IsDotOrDotDot(const char* n) {
+  return n[0] == '.' && (n[1] == '\0' || (n[1] == '.' && n[2] == '\0'));
+}
+
+// A symlink to a directory waiting for its --follow-symlinks round.
+struct PendingLink {
+  DirNode* parent = nullptr;  // holds a reference; the link is opened relative to it
+  std::string path;
+  uint32_t depth = 0;  // the link's own depth
+  uint32_t round = 0;
+  uint64_t target_device = 0;
+  uint64_t target_inode = 0;
+  int missing_error = 0;  // resume: the link's directory could not be reopened
+};
+
+}  // namespace
+
+struct Walker::Impl {
+  Impl(Walker* owner, WalkOptions opts, SegmentSink* s)
+      : walker(owner),
+        options(std::move(opts)),
+        sink(s),
+        fds(options.fd_budget != 0 ? options.fd_budget : DefaultFdBudget(options.threads),
+            geteuid() == 0) {}
+
+  Walker* walker;
+  WalkOptions options;
+  SegmentSink* sink;
+  FdCache fds;
+  WorkQueue queue;
+
+  EntryStat root_stat;
+  bool root_is_dir = false;
+  bool root_is_broken_link = false;
+  std::string root_link_target;
+
+  std::atomic<uint64_t> next_id{1};
+  std::atomic<uint64_t> entries{0}, directories{0}, bytes{0}, errors{0}, vanished{0}, loops{0},
+      skipped_mounts{0}, excluded{0};
+
+  std::mutex visited_mutex;  // --follow-symlinks: every directory entered, by (device, inode)
+  std::unordered_set<DevIno, DevInoHash> visited;
+
+  std::mutex links_mutex;
+  std::vector<PendingLink> links;
+
+  // --- node lifecycle ---------------------------------------------------------------------
+  void Ref(DirNode* n) { n->refs.fetch_add(1, std::memory_order_relaxed); }
+  void Unref(DirNode* n) {
+    while (n != nullptr && n->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      DirNode* parent = n->parent;
+      fds.Forget(n);
+      delete n;
+      n = parent;
+    }
+  }
+
+  DirNode* NewChild(DirNode* parent, std::string_view name, const EntryStat& st, uint64_t id) {
+    auto* c = new DirNode;
+    c->parent = parent;
+    Ref(parent);
+    c->path = JoinPath(parent->path, name);
+    c->name_offset = static_cast<uint32_t>(c->path.size() - name.size());
+    c->depth = parent->depth + 1;
+    c->id = id;
+    c->device = st.device;
+    c->inode = st.inode;
+    c->uid = st.uid;
+    c->round = parent->round;
+    c->top_level = parent->depth == 0 ? std::string(name) : parent->top_level;
+    c->path_is_utf8 = parent->path_is_utf8 && IsValidUtf8(name);
+    return c;
+  }
+
+  // --- rate limit -------------------------------------------------------------------------
+  void Throttle() {
+    if (options.rate_limiter != nullptr) options.rate_limiter->Acquire(1);
+  }
+
+  // --- tasks ------------------------------------------------------------------------------
+  void WorkerMain() {
+    Segment segment;
+    std::unique_ptr<DirentBuffer> spare;
+    Task task;
+    while (queue.Pop(&task)) {
+      RunTask(&task, &segment, &spare);
+      task = Task();
+      queue.Done();
+    }
+  }
+
+  void RunTask(Task* task, Segment* seg, std::unique_ptr<DirentBuffer>* spare);
+  void ProcessBuffer(DirNode* dir, int fd, const DirentBuffer& buf, Segment* seg,
+                     std::vector<DirNode*>* children);
+  void EmitInOrder(DirNode* dir, Segment* seg, std::vector<DirNode*>* children);
+  void Emit(const Segment& seg);
+  void Schedule(DirNode* child) {
+    Task t;
+    t.dir = child;
+    t.seq = child->start_seq;
+    queue.Push(std::move(t));
+  }
+  void EmitFailure(DirNode* dir, uint32_t seq, ErrorOp op, int err, Segment* seg);
+  bool IsLoop(DirNode* parent, const EntryStat& st);
+
+  // --- start and rounds -------------------------------------------------------------------
+  DirNode* MakeRootNode();
+  void EmitRootRow(bool will_list);
+  DirNode* NodeForRelativePath(DirNode* root, std::map<std::string, DirNode*>* made,
+                               const std::string& rel, int* err);
+  void StartResumed(const WalkStart& start);
+  void RunLinkRounds();
+  void DecideLink(PendingLink link);
+};
+
+// ----------------------------------------------------------------------------------------------
+void Walker::Impl::RunTask(Task* task, Segment* seg, std::unique_ptr<DirentBuffer>* spare) {
+  DirNode* dir = task->dir;
+  const size_t bufsize = options.getdents_buffer_size;
+  int fd;
+  std::unique_ptr<DirentBuffer> current;
+  if (task->continuation) {
+    fd = dir->fd;  // pinned by the task
+    current = std::move(task->lookahead);
+  } else {
+    Throttle();
+    fd = fds.Acquire(dir);
+    if (fd < 0) {
+      EmitFailure(dir, task->seq, ErrorOp::kOpen, -fd, seg);
+      Unref(dir);
+      return;
+    }
+    directories.fetch_add(1, std::memory_order_relaxed);
+    if (dir->start_cookie != 0 && task->seq == dir->start_seq &&
+        lseek(fd, static_cast<off_t>(dir->start_cookie), SEEK_SET) < 0) {
+      int err = errno;
+      fds.Release(dir);
+      EmitFailure(dir, task->seq, ErrorOp::kGetdents, err, seg);
+      Unref(dir);
+      return;
+    }
+    current = spare->get() != nullptr ? std::move(*spare) : std::make_unique<DirentBuffer>(bufsize);
+    Throttle();
+    ssize_t n = ReadDirents(fd, current->bytes.get(), current->capacity);
+    current->length = n > 0 ? static_cast<size_t>(n) : 0;
+    if (n < 0) {
+      fds.Release(dir);
+      *spare = std::move(current);
+      EmitFailure(dir, task->seq, ErrorOp::kGetdents, static_cast<int>(-n), seg);
+      Unref(dir);
+      return;
+    }
+  }
+
+  seg->Clear();
+  seg->kind = Segment::Kind::kListing;
+  seg->dir = dir->info();
+  seg->seq = task->seq;
+  seg->round = dir->round;
+  int lookahead_error = 0;
+
+  if (current->length == 0) {  // empty directory (or nothing after the resume cookie)
+    seg->last = true;
+    seg->resume_cookie = dir->start_cookie;
+  } else {
+    // Read ahead: knowing now whether this is the last buffer saves a task per small
+    // directory, and a large directory's next buffer goes to another worker right away.
+    auto next = std::make_unique<DirentBuffer>(bufsize);
+    Throttle();
+    ssize_t m = ReadDirents(fd, next->bytes.get(), next->capacity);
+    if (m > 0) {
+      next->length = static_cast<size_t>(m);
+      Task cont;
+      cont.dir = dir;
+      Ref(dir);
+      fds.Acquire(dir);  // already open: just another pin, kept by the continuation
+      cont.seq = task->seq + 1;
+      cont.continuation = true;
+      cont.lookahead = std::move(next);
+      queue.PushContinuation(std::move(cont));
+    } else {
+      seg->last = true;
+      if (m < 0) lookahead_error = static_cast<int>(-m);
+    }
+  }
+
+  std::vector<DirNode*> children;
+  if (current->length != 0) ProcessBuffer(dir, fd, *current, seg, &children);
+  if (lookahead_error != 0) {
+    // The listing broke off after this buffer: the error comes after all of its entries.
+    seg->errors.push_back({dir->path,
+                           ErrorOp::kGetdents,
+                           lookahead_error,
+                           {},
+                           static_cast<uint32_t>(seg->entries.size())});
+  }
+  fds.Release(dir);
+  *spare = std::move(current);
+  EmitInOrder(dir, seg, &children);
+  Unref(dir);
+}
+
+void Walker::Impl::ProcessBuffer(DirNode* dir, int fd, const DirentBuffer& buf, Segment* seg,
+                                 std::vector<DirNode*>* children) {
+  const bool in_output_dir = options.output_dir && options.output_dir->first == dir->device &&
+                             options.output_dir->second == dir->inode;
+  const uint32_t child_depth = dir->depth + 1;
+  // Children at child_depth are listed only if their own children (child_depth + 1) are kept.
+  const bool descend = !options.max_depth || child_depth < *options.max_depth;
+  const EntryFilter* filter = options.filter;
+  std::string rel_scratch;
+
+  size_t pos = 0;
+  uint64_t cookie = seg->resume_cookie;
+  while (pos < buf.length) {
+    DirentView d = ViewDirent(buf.bytes.get() + pos);
+    pos += d.record_length;
+    cookie = d.next_offset;
+    if (IsDotOrDotDot(d.name)) continue;
+    std::string_view name(d.name);
+    if (in_output_dir && options.is_own_output && options.is_own_output(name)) continue;
+    if (filter != nullptr) {
+      std::string_view rel;
+      if (filter->needs_relative_path()) {
+        rel_scratch.clear();
+        std::string_view dir_rel = std::string_view(dir->path).substr(options.root.size());
+        if (!dir_rel.empty() && dir_rel.front() == '/') dir_rel.remove_prefix(1);
+        rel_scratch.append(dir_rel);
+        if (!rel_scratch.empty()) rel_scratch.push_back('/');
+        rel_scratch.append(name);
+        rel = rel_scratch;
+      }
+      if (filter->Excluded(name, rel)) {
+        seg->excluded_at.push_back(static_cast<uint32_t>(seg->entries.size()));
+        continue;
+      }
+    }
+
+    Entry e;
+    e.cookie = cookie;
+    const uint32_t index = static_cast<uint32_t>(seg->entries.size());
+    Throttle();
+    int err = StatEntry(fd, d.name, &e.stat);
+    if (err != 0) {
+      seg->errors.push_back({JoinPath(dir->path, name), ErrorOp::kStatx, err, {}, index});
+      continue;
+    }
+    e.name_offset = static_cast<uint32_t>(seg->names.size());
+    e.name_length = static_cast<uint32_t>(name.size());
+    seg->names.append(name);
+    const uint32_t type = e.stat.mode & S_IFMT;
+
+    if (type == S_IFLNK) {
+      char target[4096];
+      Throttle();
+      ssize_t n = readlinkat(fd, d.name, target, sizeof target);
+      if (n >= 0) {
+        e.has_target = true;
+        e.target_offset = static_cast<uint32_t>(seg->names.size());
+        e.target_length = static_cast<uint32_t>(n);
+        seg->names.append(target, static_cast<size_t>(n));
+      } else {
+        seg->errors.push_back({JoinPath(dir->path, name), ErrorOp::kReadlink, errno, {}, index});
+      }
+      if (options.follow_symlinks && descend) {
+        EntryStat t;
+        Throttle();
+        int terr = StatFollow(fd, d.name, &t);
+        if (terr != 0) {
+          seg->errors.push_back({JoinPath(dir->path, name), ErrorOp::kStatTarget, terr, {}, index});
+        } else if ((t.mode & S_IFMT) == S_IFDIR) {
+          seg->deferred_links.push_back({index, t.device, t.inode});
+          PendingLink link;
+          link.parent = dir;
+          Ref(dir);
+          link.path = JoinPath(dir->path, name);
+          link.depth = child_depth;
+          link.round = dir->round + 1;
+          link.target_device = t.device;
+          link.target_inode = t.inode;
+          std::lock_guard lock(links_mutex);
+          links.push_back(std::move(link));
+        }
+      }
+    } else if (type == S_IFDIR && descend) {
+      if (options.one_file_system && e.stat.device != root_stat.device) {
+        e.mount_skipped = true;
+      } else if (IsLoop(dir, e.stat)) {
+        seg->errors.push_back({JoinPath(dir->path, name), ErrorOp::kLoop, 0,
+                               "directory already part of the scan (a filesystem loop or a "
+                               "second path to it); listed, not entered",
+                               index});
+      } else {
+        uint64_t id = next_id.fetch_add(1, std::memory_order_relaxed);
+        children->push_back(NewChild(dir, name, e.stat, id));
+        seg->children.push_back({id, index, e.stat.device, e.stat.inode});
+      }
+    }
+    seg->entries.push_back(e);
+  }
+  seg->resume_cookie = cookie;
+}
+
+bool Walker::Impl::IsLoop(DirNode* parent, const EntryStat& st) {
+  if (options.follow_symlinks) {
+    std::lock_guard lock(visited_mutex);
+    return !visited.insert({st.device, st.inode}).second;
+  }
+  // Without following links the tree can only loop through bind mounts: a directory that is
+  // its own ancestor. Checking the ancestors costs O(depth) and no memory.
+  for (DirNode* a = parent; a != nullptr; a = a->parent) {
+    if (a->device == st.device && a->inode == st.inode && a->inode != 0) return true;
+  }
+  return false;
+}
+
+void Walker::Impl::EmitFailure(DirNode* dir, uint32_t seq, ErrorOp op, int err, Segment* seg) {
+  seg->Clear();
+  seg->kind = Segment::Kind::kListing;
+  seg->dir = dir->info();
+  seg->seq = seq;
+  seg->round = dir->round;
+  seg->last = true;
+  seg->resume_cookie = dir->start_cookie;
+  seg->errors.push_back({dir->path, op, err, {}});
+  std::vector<DirNode*> none;
+  EmitInOrder(dir, seg, &none);
+}
+
+void Walker::Impl::EmitInOrder(DirNode* dir, Segment* seg, std::vector<DirNode*>* children) {
+  std::unique_lock lock(dir->emit_mutex);
+  if (seg->seq != dir->next_emit_seq) {
+    // An earlier buffer of this directory is still being stat'ed by another worker. Park
+    // this one; that worker emits it after its own. The worker keeps a fresh Segment.
+    ParkedSegment p;
+    p.segment = std::make_unique<Segment>(std::move(*seg));
+    p.children = std::move(*children);
+    dir->parked.emplace(p.segment->seq, std::move(p));
+    *seg = Segment();
+    return;
+  }
+  lock.unlock();
+
+  Segment* current = seg;
+  std::unique_ptr<Segment> owned;
+  std::vector<DirNode*> kids = std::move(*children);
+  for (;;) {
+    Emit(*current);
+    for (DirNode* c : kids) {
+      if (walker->stop_requested()) {
+        Unref(c);
+      } else {
+        Schedule(c);
+      }
+    }
+    lock.lock();
+    ++dir->next_emit_seq;
+    auto it = dir->parked.find(dir->next_emit_seq);
+    if (it == dir->parked.end()) {
+      lock.unlock();
+      break;
+    }
+    owned = std::move(it->second.segment);
+    kids = std::move(it->second.children);
+    dir->parked.erase(it);
+    lock.unlock();
+    current = owned.get();
+  }
+}
+
+void Walker::Impl::Emit(const Segment& seg) {
+  uint64_t b = 0;
+  uint64_t v = 0;
+  uint64_t mounts = 0;
+  for (const Entry& e : seg.entries) {
+    b += e.stat.size;
+    mounts += e.mount_skipped ? 1 : 0;
+  }
+  for (const WalkError& e : seg.errors) {
+    if (e.vanished()) ++v;
+    if (e.op == ErrorOp::kLoop) loops.fetch_add(1, std::memory_order_relaxed);
+  }
+  entries.fetch_add(seg.entries.size(), std::memory_order_relaxed);
+  bytes.fetch_add(b, std::memory_order_relaxed);
+  errors.fetch_add(seg.errors.size(), std::memory_order_relaxed);
+  vanished.fetch_add(v, std::memory_order_relaxed);
+  skipped_mounts.fetch_add(mounts, std::memory_order_relaxed);
+  excluded.fetch_add(seg.excluded_at.size(), std::memory_order_relaxed);
+  if (!sink->Accept(seg)) walker->RequestStop();
+}
+
+// ----------------------------------------------------------------------------------------------
+DirNode* Walker::Impl::MakeRootNode() {
+  auto* r = new DirNode;
+  r->path = options.root;
+  r->name_offset = static_cast<uint32_t>(r->path.size());
+  r->depth = 0;
+  r->id = 0;
+  r->device = root_stat.device;
+  r->inode = root_stat.inode;
+  r->uid = root_stat.uid;
+  r->is_root = true;
+  r->path_is_utf8 = IsValidUtf8(r->path);
+  return r;
+}
+
+void Walker::Impl::EmitRootRow(bool will_list) {
+  Segment seg;
+  seg.kind = Segment::Kind::kRoot;
+  seg.dir.path = options.root;
+  seg.dir.path_is_utf8 = IsValidUtf8(options.root);
+  seg.last = true;
+  Entry e;
+  e.stat = root_stat;
+  size_t slash = options.root.find_last_of('/');
+  std::string_view base = std::string_view(options.root).substr(slash + 1);
+  e.name_offset = 0;
+  e.name_length = static_cast<uint32_t>(base.size());
+  seg.names.append(base);
+  if (root_is_broken_link) {
+    e.has_target = true;
+    e.target_offset = static_cast<uint32_t>(seg.names.size());
+    e.target_length = static_cast<uint32_t>(root_link_target.size());
+    seg.names.append(root_link_target);
+  }
+  seg.entries.push_back(e);
+  if (will_list) seg.children.push_back({0, 0, root_stat.device, root_stat.inode});
+  Emit(seg);
+}
+
+DirNode* Walker::Impl::NodeForRelativePath(DirNode* root, std::map<std::string, DirNode*>* made,
+                                           const std::string& rel, int* err) {
+  // Rebuilds the chain of nodes from the root down to `rel`, opening each component relative
+  // to its parent (following links only with --follow-symlinks, whose rounds walk through
+  // them) and recording each one's device and inode, so later reopens can be verified.
+  DirNode* cur = root;
+  size_t start = 0;
+  while (start < rel.size()) {
+    size_t slash = rel.find('/', start);
+    if (slash == std::string::npos) slash = rel.size();
+    std::string prefix = rel.substr(0, slash);
+    auto it = made->find(prefix);
+    if (it != made->end()) {
+      cur = it->second;
+    } else {
+      std::string name = rel.substr(start, slash - start);
+      int pfd = fds.Acquire(cur);
+      if (pfd < 0) {
+        *err = -pfd;
+        return nullptr;
+      }
+      int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | (options.follow_symlinks ? 0 : O_NOFOLLOW);
+      int fd = openat(pfd, name.c_str(), flags);
+      int open_err = errno;
+      fds.Release(cur);
+      if (fd < 0) {
+        *err = open_err;
+        return nullptr;
+      }
+      struct stat st;
+      int fst = fstat(fd, &st);
+      close(fd);
+      if (fst != 0) {
+        *err = errno;
+        return nullptr;
+      }
+      EntryStat es;
+      es.device = st.st_dev;
+      es.inode = st.st_ino;
+      es.uid = st.st_uid;
+      DirNode* n = NewChild(cur, name, es, 0);
+      n->via_symlink = options.follow_symlinks;
+      made->emplace(prefix, n);  // `made` holds the creation reference
+      cur = n;
+    }
+    start = slash + 1;
+  }
+  return cur;
+}
+
+void Walker::Impl::StartResumed(const WalkStart& start) {
+  {
+    std::lock_guard lock(visited_mutex);
+    for (const auto& [dev, ino] : start.visited) visited.insert({dev, ino});
+  }
+  DirNode* root = MakeRootNode();
+  std::map<std::string, DirNode*> made;
+  made.emplace("", root);
+  Segment seg;
+  std::vector<DirNode*> to_schedule;
+  for (const ResumeDir& rd : start.dirs) {
+    int err = 0;
+    DirNode* n = NodeForRelativePath(root, &made, rd.relative_path, &err);
+    if (n != nullptr && (n->device != rd.device || n->inode != rd.inode)) err = ESTALE;
+    if (err != 0) {
+      // Gone or replaced since the interrupted run: its listing ends here, with the reason.
+      DirNode gone;
+      gone.path = JoinPath(options.root, rd.relative_path);
+      gone.id = rd.id;
+      gone.depth = rd.depth;
+      gone.round = rd.round;
+      gone.start_cookie = rd.cookie;
+      gone.next_emit_seq = rd.next_seq;
+      EmitFailure(&gone, rd.next_seq, ErrorOp::kOpen, err, &seg);
+      continue;
+    }
+    // The chain node becomes the frontier directory: it takes the frontier's id and position.
+    n->id = rd.id;
+    n->depth = rd.depth;
+    n->round = rd.round;
+    n->start_cookie = rd.cookie;
+    n->start_seq = rd.next_seq;
+    n->next_emit_seq = rd.next_seq;
+    Ref(n);  // the task's reference
+    to_schedule.push_back(n);
+  }
+  {
+    std::lock_guard lock(links_mutex);
+    for (const ResumeLink& rl : start.links) {
+      size_t slash = rl.relative_path.rfind('/');
+      std::string parent_rel = slash == std::string::npos ? "" : rl.relative_path.substr(0, slash);
+      int err = 0;
+      DirNode* parent = NodeForRelativePath(root, &made, parent_rel, &err);
+      PendingLink link;
+      if (parent == nullptr) {
+        // The link's directory is gone: its round records that, with nothing to open.
+        parent = root;
+        link.missing_error = err;
+      }
+      link.parent = parent;
+      Ref(parent);
+      link.path = JoinPath(options.root, rl.relative_path);
+      link.depth = rl.depth;
+      link.round = rl.round;
+      links.push_back(std::move(link));
+    }
+  }
+  for (DirNode* n : to_schedule) Schedule(n);
+  for (auto& [_, n] : made) Unref(n);
+}
+
+void Walker::Impl::RunLinkRounds() {
+  for (;;) {
+    std::vector<PendingLink> round;
+    {
+      std::lock_guard lock(links_mutex);
+      if (links.empty()) return;
+      uint32_t r = links.front().round;
+      for (const auto& l : links) r = std::min(r, l.round);
+      auto split = std::stable_partition(links.begin(), links.end(),
+                                         [r](const PendingLink& l) { return l.round != r; });
+      round.assign(std::make_move_iterator(split), std::make_move_iterator(links.end()));
+      links.erase(split, links.end());
+    }
+    // Byte order of the link paths: the same links win on every run, whatever the threads.
+    std::sort(round.begin(), round.end(),
+              [](const PendingLink& a, const PendingLink& b) { return a.path < b.path; });
+    for (PendingLink& link : round) {
+      if (walker->stop_requested()) {
+        Unref(link.parent);
+        continue;
+      }
+      DecideLink(std::move(link));
+      queue.WaitIdle();
+    }
+  }
+}
+
+void Walker::Impl::DecideLink(PendingLink link) {
+  Segment seg;
+  seg.kind = Segment::Kind::kLinkDecision;
+  seg.dir = link.parent->info();
+  seg.round = link.round;
+  seg.last = true;
+  seg.link_path = link.path;
+  std::string_view name = std::string_view(link.path).substr(link.path.rfind('/') + 1);
+
+  // Look at the target now, through the link (it may have changed since it was seen).
+  EntryStat t;
+  int err = link.missing_error;
+  if (err == 0) {
+    int pfd = fds.Acquire(link.parent);
+    if (pfd < 0) {
+      err = -pfd;
+    } else {
+      err = StatFollow(pfd, std::string(name).c_str(), &t);
+      fds.Release(link.parent);
+      if (err == 0 && (t.mode & S_IFMT) != S_IFDIR) err = ENOTDIR;
+    }
+  }
+  DirNode* target = nullptr;
+  if (err != 0) {
+    seg.errors.push_back({link.path, ErrorOp::kStatTarget, err, {}});
+  } else {
+    bool fresh;
+    {
+      std::lock_guard lock(visited_mutex);
+      fresh = visited.insert({t.device, t.inode}).second;
+    }
+    if (!fresh) {
+      seg.errors.push_back({link.path, ErrorOp::kLoop, 0,
+                            "symlink to a directory already part of the scan (a loop or a "
+                            "second link to it); not followed"});
+    } else {
+      uint64_t id = next_id.fetch_add(1, std::memory_order_relaxed);
+      target = NewChild(link.parent, name, t, id);
+      target->depth = link.depth;
+      target->round = link.round;
+      target->via_symlink = true;
+      seg.children.push_back({id, 0, t.device, t.inode});
+    }
+  }
+  Emit(seg);
+  if (target != nullptr) Schedule(target);
+  Unref(link.parent);
+}
+
+// ----------------------------------------------------------------------------------------------
+Walker::Walker(WalkOptions options, SegmentSink* sink)
+    : impl_(std::make_unique<Impl>(this, std::move(options), sink)) {}
+
+Walker::~Walker() = default;
+
+Status Walker::Prepare() {
+  Impl& m = *impl_;
+  const char* root = m.options.root.c_str();
+  int err = StatFollow(AT_FDCWD, root, &m.root_stat);
+  if (err == ENOENT || err == ELOOP) {
+    // A dangling symlink given as the root: describe the link itself (one row).
+    EntryStat lst;
+    if (StatEntry(AT_FDCWD, root, &lst) == 0 && (lst.mode & S_IFMT) == S_IFLNK) {
+      m.root_stat = lst;
+      m.root_is_broken_link = true;
+      char target[4096];
+      ssize_t n = readlink(root, target, sizeof target);
+      if (n > 0) m.root_link_target.assign(target, static_cast<size_t>(n));
+      return Status::Ok();
+    }
+  }
+  if (err != 0) return Status::FromErrno("cannot scan", m.options.root, err);
+  m.root_is_dir = (m.root_stat.mode & S_IFMT) == S_IFDIR;
+  if (m.root_is_dir) {
+    int fd = OpenRoot(root, false);
+    if (fd < 0) return Status::FromErrno("cannot read directory", m.options.root, -fd);
+    close(fd);
+  }
+  return Status::Ok();
+}
+
+bool Walker::root_is_directory() const { return impl_->root_is_dir; }
+uint64_t Walker::root_device() const { return impl_->root_stat.device; }
+uint64_t Walker::root_inode() const { return impl_->root_stat.inode; }
+
+void Walker::Run(const WalkStart& start) {
+  Impl& m = *impl_;
+  m.next_id.store(std::max<uint64_t>(start.next_id, 1));
+  std::vector<std::thread> workers;
+  unsigned n = std::max(1u, m.options.threads);
+  workers.reserve(n);
+  for (unsigned i = 0; i < n; ++i) workers.emplace_back([&m] { m.WorkerMain(); });
+
+  const bool list_root = m.root_is_dir && (!m.options.max_depth || *m.options.max_depth > 0);
+  if (start.fresh) {
+    if (start.emit_root_row) {
+      // The root row registers the root directory (id 0) with the sink before its listing.
+      m.EmitRootRow(list_root);
+    }
+    if (list_root) {
+      std::lock_guard lock(m.visited_mutex);
+      m.visited.insert({m.root_stat.device, m.root_stat.inode});
+    }
+    if (list_root && !stop_requested()) m.Schedule(m.MakeRootNode());
+  } else {
+    m.StartResumed(start);
+  }
+  m.queue.WaitIdle();
+  if (m.options.follow_symlinks && !stop_requested()) m.RunLinkRounds();
+
+  m.queue.Close();
+  for (auto& w : workers) w.join();
+  // Work still queued when the walk was stopped: drop it (the sink's resume state still lists
+  // these directories as pending).
+  for (Task& t : m.queue.TakeRemaining()) {
+    if (t.continuation) m.fds.Release(t.dir);
+    m.Unref(t.dir);
+  }
+  std::lock_guard lock(m.links_mutex);
+  for (PendingLink& l : m.links) m.Unref(l.parent);
+  m.links.clear();
+}
+
+void Walker::RequestStop() {
+  stop_.store(true, std::memory_order_relaxed);
+  impl_->queue.Close();
+}
+
+WalkStats Walker::stats() const {
+  const Impl& m = *impl_;
+  WalkStats s;
+  s.entries = m.entries.load(std::memory_order_relaxed);
+  s.directories = m.directories.load(std::memory_order_relaxed);
+  s.bytes = m.bytes.load(std::memory_order_relaxed);
+  s.errors = m.errors.load(std::memory_order_relaxed);
+  s.vanished = m.vanished.load(std::memory_order_relaxed);
+  s.loops = m.loops.load(std::memory_order_relaxed);
+  s.skipped_mounts = m.skipped_mounts.load(std::memory_order_relaxed);
+  s.excluded = m.excluded.load(std::memory_order_relaxed);
+  return s;
+}
+
+uint64_t Walker::last_id() const { return impl_->next_id.load() - 1; }
+
+}  // namespace sscan::walk
