@@ -1,6 +1,15 @@
 // byte_array_column_writer.cc — BYTE_ARRAY (STRING / BINARY) column chunks: dictionary or
 // PLAIN for the whole chunk.
 //
+// STRING columns: the input form alone decides, never the data. fastparquet (2026.9 with
+// pandas 3) decodes PLAIN UTF-8 pages through pyarrow and dictionary pages through numpy,
+// and drops the PLAIN values (returns None) whenever one column mixes the two anywhere in
+// the file — inside a chunk, or across row groups. A data-driven choice flips on the small
+// last row group, so a STRING column is all-dictionary for the whole file when given in
+// dictionary form (the size limit is not applied: falling back would mix) and all-PLAIN
+// when given in plain form. BINARY columns (read by fastparquet through one path) choose
+// per chunk as described below.
+//
 // Two input forms (column_data.h):
 //   - dictionary form (e.g. parent_path: all children of a directory share it): the caller's
 //     dictionary is used as is, compacted to the entries non-null rows actually use — a
@@ -91,6 +100,8 @@ Status WriteByteArrayColumnChunk(const ColumnSpec& spec, const ColumnData& data,
   auto is_valid = [&](size_t r) { return validity.empty() || validity[r] != 0; };
   ByteArrayMinMax min_max;
 
+  // See the top comment: for STRING the form decides (fastparquet reads mixed columns wrong).
+  const bool is_string = spec.logical == LogicalType::kString;
   if (data.is_dictionary_form()) {
     // Count uses per entry (non-null rows only), then keep the used entries in their order.
     const size_t entries = data.dict_offsets.size() - 1;
@@ -119,15 +130,16 @@ Status WriteByteArrayColumnChunk(const ColumnSpec& spec, const ColumnData& data,
       used_entries.push_back(e);
     }
     min_max.WriteTo(opt.max_statistics_size, stats);
-    if (opt.enable_dictionary && used > 0 && dict_plain <= opt.dictionary_size_limit) {
+    const bool fits = used > 0 && dict_plain <= opt.dictionary_size_limit;
+    if (opt.enable_dictionary && (is_string || fits)) {
       std::vector<uint32_t>& dense = scratch.indices;
       dense.resize(n);
       size_t k = 0;
       for (size_t r = 0; r < num_rows; ++r) {
         if (is_valid(r)) dense[k++] = counts[data.indices[r]];
       }
-      const size_t index_bytes = EstimateRleBytes(dense, BitWidth(used - 1));
-      if (dict_plain + index_bytes < plain_bytes) {
+      const size_t index_bytes = EstimateRleBytes(dense, used == 0 ? 0 : BitWidth(used - 1));
+      if (is_string || dict_plain + index_bytes < plain_bytes) {
         return WriteDictionaryChunk(spec, data, num_rows, used_entries, dense, index_bytes, ctx,
                                     pages);
       }
@@ -155,7 +167,7 @@ Status WriteByteArrayColumnChunk(const ColumnSpec& spec, const ColumnData& data,
   size_t plain_bytes = 4 * n;
   for (size_t i = 0; i < n; ++i) plain_bytes += nth_value(i).size();
 
-  if (opt.enable_dictionary && n > 0) {
+  if (opt.enable_dictionary && n > 0 && !is_string) {
     ByteArrayDictionaryBuilder& dict = scratch.dict_bytes;
     const size_t budget = std::min(opt.dictionary_size_limit, plain_bytes);
     if (dict.Build(n, nth_value, budget, &scratch.indices)) {

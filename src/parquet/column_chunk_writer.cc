@@ -39,8 +39,9 @@ Status WriteDictionaryIndexPages(const ColumnSpec& spec, const ColumnData& data,
                                  size_t estimated_bytes, ColumnChunkContext& ctx,
                                  PageAssembler& pages) {
   // Width for indices 0..num_entries-1. A one-entry dictionary has width 0: every index is
-  // 0 and each page is a single RLE run with no value bytes.
-  const int bit_width = BitWidth(num_entries - 1);
+  // 0 and each page is a single RLE run with no value bytes. (An all-null chunk of a
+  // dictionary-form STRING column has an empty dictionary and pages of levels only.)
+  const int bit_width = num_entries <= 1 ? 0 : BitWidth(num_entries - 1);
   const size_t optional_bytes = spec.repetition == Repetition::kOptional ? num_rows / 8 : 0;
   const size_t rows_per_page =
       RowsPerPage(estimated_bytes + optional_bytes, num_rows, ctx.options->data_page_size);

@@ -2,6 +2,7 @@
 #include "parquet/delta_binary_packed.h"
 
 #include <algorithm>
+#include <limits>
 #include <type_traits>
 
 #include "parquet/bit_writer.h"
@@ -79,7 +80,24 @@ size_t EncodeOrSize(std::span<const T> values, ByteBuffer* out) {
   return total;
 }
 
+template <typename T>
+int RangeBitWidth(std::span<const T> values) {
+  using U = std::make_unsigned_t<T>;
+  if (values.size() < 2) return 0;
+  T lo = std::numeric_limits<T>::max();
+  T hi = std::numeric_limits<T>::min();
+  for (size_t i = 1; i < values.size(); ++i) {
+    const T d = static_cast<T>(static_cast<U>(values[i]) - static_cast<U>(values[i - 1]));
+    lo = std::min(lo, d);
+    hi = std::max(hi, d);
+  }
+  return BitWidth(static_cast<U>(static_cast<U>(hi) - static_cast<U>(lo)));
+}
+
 }  // namespace
+
+int DeltaRangeBitWidth(std::span<const int32_t> values) { return RangeBitWidth(values); }
+int DeltaRangeBitWidth(std::span<const int64_t> values) { return RangeBitWidth(values); }
 
 void EncodeDeltaBinaryPacked(std::span<const int32_t> values, ByteBuffer* out) {
   EncodeOrSize(values, out);

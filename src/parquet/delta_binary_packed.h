@@ -16,6 +16,11 @@
 //   - The header's count is the number of values, not of deltas; one value means no block.
 // A stream is self-contained: every data page starts its own.
 //
+// Reader limit: fastparquet (2026.9) unpacks miniblocks through a 64-bit window that loses
+// bits for widths above 28 (wrong values) and crashes above 56. kMaxReaderSafeDeltaBitWidth
+// is the widest miniblock every reader decodes; DeltaRangeBitWidth tells whether a chunk
+// stays within it under any split into pages (the writer uses PLAIN otherwise).
+//
 // Thread safety: pure functions.
 #pragma once
 
@@ -34,6 +39,13 @@ inline constexpr int kDeltaMiniblockSize = kDeltaBlockSize / kDeltaMiniblocks;
 // Appends one complete stream holding `values`.
 void EncodeDeltaBinaryPacked(std::span<const int32_t> values, ByteBuffer* out);
 void EncodeDeltaBinaryPacked(std::span<const int64_t> values, ByteBuffer* out);
+
+inline constexpr int kMaxReaderSafeDeltaBitWidth = 28;
+
+// Bits needed for (largest delta - smallest delta) over all consecutive pairs: no miniblock
+// of any page split of `values` needs more. 0 for fewer than 2 values.
+int DeltaRangeBitWidth(std::span<const int32_t> values);
+int DeltaRangeBitWidth(std::span<const int64_t> values);
 
 // The exact number of bytes EncodeDeltaBinaryPacked would append, computed without writing.
 size_t DeltaBinaryPackedSize(std::span<const int32_t> values);

@@ -70,7 +70,10 @@ Status WriteTyped(const ColumnSpec& spec, const ColumnData& data, size_t num_row
   // --- analyse: encoded size under each candidate ---
   constexpr size_t kNever = std::numeric_limits<size_t>::max();
   const size_t plain_bytes = n * sizeof(T);
-  const size_t delta_bytes = opt.enable_delta && n > 0 ? DeltaBinaryPackedSize(values) : kNever;
+  // DELTA only where every reader decodes it (see kMaxReaderSafeDeltaBitWidth).
+  const bool delta_ok =
+      opt.enable_delta && n > 0 && DeltaRangeBitWidth(values) <= kMaxReaderSafeDeltaBitWidth;
+  const size_t delta_bytes = delta_ok ? DeltaBinaryPackedSize(values) : kNever;
   size_t dict_bytes = kNever;
   size_t index_bytes = 0;
   IntDictionaryBuilder<T>& dict = DictOf<T>(scratch);
