@@ -52,4 +52,11 @@ Status PageCompressor::Compress(std::span<const uint8_t> input, ByteBuffer* out)
   return Status::Error("unknown compression codec");
 }
 
+size_t PageCompressor::CompressedSize(std::span<const uint8_t> input) {
+  if (codec_ == Codec::kUncompressed) return input.size();
+  sample_.clear();
+  if (!Compress(input, &sample_).ok()) return input.size();
+  return sample_.size();
+}
+
 }  // namespace sscan::parquet

@@ -28,11 +28,16 @@ class PageCompressor {
   Codec codec() const { return codec_; }
   // Appends the compressed form of `input` to `out` (a copy for kUncompressed).
   Status Compress(std::span<const uint8_t> input, ByteBuffer* out);
+  // Compressed size of `input` (its own size when compression fails). Used on samples, to
+  // pick encodings by what they cost after compression: bit-packed DELTA or dictionary
+  // indices barely compress, while zstd strips the constant high bytes of PLAIN integers.
+  size_t CompressedSize(std::span<const uint8_t> input);
 
  private:
   Codec codec_;
   int level_;
   ZSTD_CCtx_s* zstd_ = nullptr;
+  ByteBuffer sample_;
 };
 
 }  // namespace sscan::parquet

@@ -11,6 +11,7 @@
 #include "parquet/bit_writer.h"
 #include "parquet/column_chunk_writer.h"
 #include "parquet/delta_binary_packed.h"
+#include "parquet/rle_bit_packed.h"
 #include "parquet/statistics.h"
 
 namespace sscan::parquet {
@@ -44,6 +45,59 @@ std::vector<T>& DenseOf(EncodeScratch& s) {
 }
 
 enum class Choice : uint8_t { kPlain, kDictionary, kDelta };
+
+struct Estimates {
+  double plain;
+  double delta;
+  double dict;
+};
+
+// Scales each candidate's exact encoded size by the compression ratio of a sample encoded
+// that way. The sample is the chunk's first values (contiguous, so deltas and runs look as
+// they will). Candidates that do not apply stay at +infinity.
+template <typename T>
+Estimates EstimateCompressed(std::span<const T> values, size_t plain_bytes, size_t delta_bytes,
+                             size_t dict_bytes, size_t index_bytes, size_t entries,
+                             ColumnChunkContext& ctx) {
+  constexpr size_t kNever = std::numeric_limits<size_t>::max();
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  Estimates e{static_cast<double>(plain_bytes), delta_bytes == kNever ? kInf : delta_bytes,
+              dict_bytes == kNever ? kInf : dict_bytes};
+  const int candidates = 1 + (delta_bytes != kNever) + (dict_bytes != kNever);
+  if (ctx.compressor->codec() == Codec::kUncompressed || candidates == 1 || values.empty()) {
+    return e;
+  }
+  // 4096 values: enough for zstd to find the structure, small next to a row group.
+  constexpr size_t kSample = 4096;
+  const std::span<const T> sample = values.first(std::min(values.size(), kSample));
+  ByteBuffer& buf = ctx.scratch->body;
+  auto ratio = [&]() {
+    return buf.empty() ? 1.0
+                       : static_cast<double>(ctx.compressor->CompressedSize(buf.span())) /
+                             static_cast<double>(buf.size());
+  };
+  buf.clear();
+  buf.Append(sample.data(), sample.size_bytes());
+  const double plain_ratio = ratio();
+  e.plain = static_cast<double>(plain_bytes) * plain_ratio;
+  if (delta_bytes != kNever) {
+    buf.clear();
+    EncodeDeltaBinaryPacked(sample, &buf);
+    e.delta = static_cast<double>(delta_bytes) * ratio();
+  }
+  if (dict_bytes != kNever) {
+    buf.clear();
+    const std::span<const uint32_t> idx =
+        std::span<const uint32_t>(ctx.scratch->indices).first(sample.size());
+    RleBitPackedEncoder rle(&buf, entries <= 1 ? 0 : BitWidth(entries - 1));
+    for (uint32_t i : idx) rle.Put(i);
+    rle.Finish();
+    // The dictionary page is PLAIN values: it compresses like the PLAIN sample.
+    e.dict = static_cast<double>(dict_bytes - index_bytes) * plain_ratio +
+             static_cast<double>(index_bytes) * ratio();
+  }
+  return e;
+}
 
 template <typename T>
 Status WriteTyped(const ColumnSpec& spec, const ColumnData& data, size_t num_rows,
@@ -86,10 +140,14 @@ Status WriteTyped(const ColumnSpec& spec, const ColumnData& data, size_t num_row
       dict_bytes = dict.entries().size() * sizeof(T) + index_bytes;
     }
   }
+  // Compare what the candidates will cost on disk, not before compression.
+  const Estimates est = EstimateCompressed<T>(values, plain_bytes, delta_bytes, dict_bytes,
+                                              index_bytes, DictOf<T>(scratch).entries().size(),
+                                              ctx);
   Choice choice = Choice::kPlain;
-  if (dict_bytes < plain_bytes && dict_bytes <= delta_bytes) {
+  if (est.dict < est.plain && est.dict <= est.delta) {
     choice = Choice::kDictionary;
-  } else if (delta_bytes < plain_bytes) {
+  } else if (est.delta < est.plain) {
     choice = Choice::kDelta;
   }
 
