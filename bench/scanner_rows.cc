@@ -90,11 +90,12 @@ pq::Schema ScannerSchema() {
 
 ScannerRows GenerateScannerRows(size_t num_rows, uint64_t seed) {
   static const char* kTop[] = {"projects", "home", "scratch", "datasets", "software", "archive"};
-  static const char* kWords[] = {"analysis", "results", "raw", "model", "checkpoint", "run",
-                                 "sample", "config", "output", "input", "logs", "figures",
-                                 "src", "build", "data", "notebooks", "cache", "tmp"};
-  static const char* kExt[] = {"txt", "py", "csv", "h5", "nc", "log", "json", "parquet",
-                               "c", "h", "o", "so", "gz", "tar", "png", "", "md", "dat"};
+  static const char* kWords[] = {"analysis",  "results", "raw",    "model",  "checkpoint",
+                                 "run",       "sample",  "config", "output", "input",
+                                 "logs",      "figures", "src",    "build",  "data",
+                                 "notebooks", "cache",   "tmp"};
+  static const char* kExt[] = {"txt", "py", "csv", "h5", "nc",  "log", "json", "parquet", "c",
+                               "h",   "o",  "so",  "gz", "tar", "png", "",     "md",      "dat"};
   static const char* kUsers[] = {"root", "alice", "bob", "carol", "dave", "erin", "frank"};
   static const char* kGroups[] = {"root", "physics", "chem", "bio", "hpc"};
   Rng rng(seed);

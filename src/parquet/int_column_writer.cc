@@ -141,9 +141,9 @@ Status WriteTyped(const ColumnSpec& spec, const ColumnData& data, size_t num_row
     }
   }
   // Compare what the candidates will cost on disk, not before compression.
-  const Estimates est = EstimateCompressed<T>(values, plain_bytes, delta_bytes, dict_bytes,
-                                              index_bytes, DictOf<T>(scratch).entries().size(),
-                                              ctx);
+  const Estimates est =
+      EstimateCompressed<T>(values, plain_bytes, delta_bytes, dict_bytes, index_bytes,
+                            DictOf<T>(scratch).entries().size(), ctx);
   Choice choice = Choice::kPlain;
   if (est.dict < est.plain && est.dict <= est.delta) {
     choice = Choice::kDictionary;
