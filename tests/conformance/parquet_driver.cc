@@ -177,9 +177,7 @@ pq::ColumnData Slice(const pq::ColumnSpec& spec, const ColumnBuffers& b, size_t 
   return c;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int Run(int argc, char** argv) {
   if (argc != 3) Die("usage: parquet_driver INPUT.json OUTPUT.parquet");
   std::ifstream in(argv[1]);
   if (!in) Die(std::string("cannot open ") + argv[1]);
@@ -256,4 +254,13 @@ int main(int argc, char** argv) {
   if (sscan::Status s = writer.Finish(kv); !s.ok()) Die(s.message());
   if (::close(fd) != 0) Die("close failed");
   return 0;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Run(argc, argv);
+  } catch (const std::exception& e) {  // malformed JSON: a test bug, reported plainly
+    Die(std::string("bad input: ") + e.what());
+  }
 }

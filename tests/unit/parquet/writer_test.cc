@@ -234,10 +234,10 @@ TEST(EncodeRowGroup, ReentrantAcrossThreads) {
   g.columns = {ci, str.Column()};
   std::vector<std::string> out(4);
   std::vector<std::thread> threads;
-  for (size_t t = 0; t < out.size(); ++t) {
-    threads.emplace_back([&, t] {
+  for (std::string& slot : out) {
+    threads.emplace_back([&s, &g, &slot] {
       Result<EncodedRowGroup> r = EncodeRowGroup(s, WriterOptions{}, g);
-      if (r.ok()) out[t] = std::string(r->impl()->bytes.view());
+      if (r.ok()) slot = std::string(r->impl()->bytes.view());
     });
   }
   for (std::thread& t : threads) t.join();
