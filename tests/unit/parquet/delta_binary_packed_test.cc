@@ -67,6 +67,7 @@ TEST(DeltaBinaryPacked, ExtremesWrapAround) {
   ExpectRoundTrip(std::vector<int32_t>{INT32_MIN, INT32_MAX, INT32_MIN, 0, INT32_MAX, -1});
   // Deltas spanning the whole range: min delta near INT64_MIN, widths of 64 bits.
   std::vector<int64_t> v;
+  v.reserve(300);
   for (int i = 0; i < 300; ++i) v.push_back(i % 3 == 0 ? INT64_MIN : (i % 3 == 1 ? INT64_MAX : 0));
   ExpectRoundTrip(v);
 }
@@ -97,6 +98,7 @@ TEST(DeltaBinaryPacked, RandomFullRange) {
 TEST(DeltaBinaryPacked, UnusedMiniblocksStillHaveWidthBytes) {
   // 34 values = 33 deltas: miniblocks 0 and 1 hold values, 2 and 3 are unused.
   std::vector<int64_t> v;
+  v.reserve(34);
   for (int i = 0; i < 34; ++i) v.push_back(i * i);
   const std::vector<uint8_t> bytes = Encode(v);
   // header (5 bytes: 80 01 04 22 00), min delta zigzag(1) = 02, then four width bytes.

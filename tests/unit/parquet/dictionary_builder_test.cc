@@ -23,6 +23,7 @@ TEST(IntDictionary, FirstSeenOrder) {
 TEST(IntDictionary, ManyValuesAndRehash) {
   IntDictionaryBuilder<int32_t> d;
   std::vector<int32_t> v;
+  v.reserve(50000);
   for (int i = 0; i < 50000; ++i) v.push_back((i * 7919) % 20011);
   std::vector<uint32_t> idx;
   ASSERT_TRUE(d.Build(std::span<const int32_t>(v), 1 << 20, &idx));
@@ -55,6 +56,7 @@ TEST(ByteArrayDictionary, FirstSeenOrderAndIndices) {
 
 TEST(ByteArrayDictionary, SharedPrefixesAndBudget) {
   std::vector<std::string> v;
+  v.reserve(20000);
   for (int i = 0; i < 20000; ++i) {
     v.push_back("/gpfs/projects/a/very/long/shared/prefix/" + std::to_string(i % 5000));
   }

@@ -234,6 +234,7 @@ TEST(EncodeRowGroup, ReentrantAcrossThreads) {
   g.columns = {ci, str.Column()};
   std::vector<std::string> out(4);
   std::vector<std::thread> threads;
+  threads.reserve(out.size());
   for (std::string& slot : out) {
     threads.emplace_back([&s, &g, &slot] {
       Result<EncodedRowGroup> r = EncodeRowGroup(s, WriterOptions{}, g);
