@@ -17,6 +17,15 @@ inline size_t SlotOf(uint64_t hash, int shift) { return static_cast<size_t>(hash
 
 }  // namespace
 
+// More than half the values so far were new: the dictionary would hold most values once
+// more and add an index to each, which neither pays before compression nor after (the
+// indices of near-unique values do not compress). Checked from the 4096th value on, so
+// small chunks are judged on their whole content. Unique columns (inodes, timestamps,
+// sizes) stop here after ~4096 values instead of hashing up to the size limit.
+bool MostlyDistinct(size_t entries, size_t values_seen) {
+  return values_seen >= 4096 && entries * 2 > values_seen;
+}
+
 uint64_t HashBytes(const uint8_t* p, size_t n) {
   // A multiply-xorshift over 8-byte words: fast on the long shared-prefix paths we hash,
   // and the final Mix spreads the last word's differences into the top bits we index by.
@@ -71,7 +80,9 @@ bool IntDictionaryBuilder<T>::Build(std::span<const T> values, size_t budget_byt
     while (true) {
       const uint32_t slot = slots_[s];
       if (slot == 0) {
-        if (entries_.size() + 1 > max_entries) return false;
+        if (entries_.size() + 1 > max_entries || MostlyDistinct(entries_.size() + 1, i + 1)) {
+          return false;
+        }
         index = static_cast<uint32_t>(entries_.size());
         entries_.push_back(v);
         slots_[s] = index + 1;

@@ -22,6 +22,9 @@
 namespace sscan::parquet {
 
 uint64_t HashBytes(const uint8_t* p, size_t n);
+// True when a dictionary of `entries` entries after `values_seen` values is not worth
+// finishing (see dictionary_builder.cc).
+bool MostlyDistinct(size_t entries, size_t values_seen);
 
 template <typename T>
 class IntDictionaryBuilder {
@@ -78,7 +81,7 @@ bool ByteArrayDictionaryBuilder::Build(size_t num_values, ValueOf value_of, size
                             v.size()));
     if (index == before) {  // new entry
       plain_bytes_ += 4 + v.size();
-      if (plain_bytes_ > budget_bytes) return false;
+      if (plain_bytes_ > budget_bytes || MostlyDistinct(entries_.size(), i + 1)) return false;
     }
     out[i] = index;
   }
