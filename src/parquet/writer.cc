@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "build_info.h"
 #include "parquet/column_chunk_writer.h"
 #include "parquet/compression.h"
 #include "parquet/encoded_row_group.h"
@@ -18,7 +19,6 @@ namespace sscan::parquet {
 namespace {
 
 constexpr char kMagic[4] = {'P', 'A', 'R', '1'};
-constexpr char kDefaultCreatedBy[] = "storage-scanner parquet writer";
 
 std::vector<format::SchemaElement> ToSchemaElements(const Schema& schema) {
   std::vector<format::SchemaElement> out;
@@ -215,7 +215,11 @@ Status FileWriter::Finish(const std::vector<KeyValue>& key_value_metadata) {
   head.num_rows = static_cast<int64_t>(st.rows);
   for (const KeyValue& kv : key_value_metadata)
     head.key_value_metadata.push_back({kv.key, kv.value});
-  head.created_by = st.options.created_by.empty() ? kDefaultCreatedBy : st.options.created_by;
+  // The format parquet.thrift asks for: "<application> version <version> (build <hash>)".
+  head.created_by = st.options.created_by.empty()
+                        ? std::string("storage-scanner version ") + build_info::kVersion +
+                              " (build " + build_info::kGitRevision + ")"
+                        : st.options.created_by;
   head.num_leaf_columns = static_cast<int32_t>(st.schema.columns.size());
   ByteBuffer footer;
   format::SerializeFileMetaData(head, st.num_row_groups, st.row_groups.view(), &footer);

@@ -36,7 +36,9 @@ struct WriterOptions {
   // Target uncompressed size of one data page; a column chunk is split into several pages.
   size_t data_page_size = 1 << 20;
   // A column chunk whose dictionary would exceed this is written PLAIN throughout (never a
-  // dictionary -> plain switch inside one chunk: fastparquet misreads that).
+  // dictionary -> plain switch inside one chunk: fastparquet misreads that). Not applied to
+  // STRING columns given in dictionary form: for STRING the input form alone picks the
+  // encoding for the whole file (see column_data.h).
   size_t dictionary_size_limit = 1 << 20;
   bool enable_dictionary = true;
   // Compact integer encoding (DELTA_BINARY_PACKED) where it is smaller than PLAIN/dictionary.
@@ -44,6 +46,7 @@ struct WriterOptions {
   // Byte-array min/max statistics are written only when both fit in this many bytes
   // (readers trust exact statistics; truncated ones would need the exactness flags).
   size_t max_statistics_size = 4096;
+  // FileMetaData.created_by; empty = "storage-scanner version X (build REV)".
   std::string created_by;
 };
 
