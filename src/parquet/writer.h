@@ -76,7 +76,8 @@ class EncodedRowGroup {
 
 // REQUIRES: data.columns.size() == schema.columns.size(); every column has num_rows slots.
 // Fails (without side effects) on inconsistent input, e.g. sizes that disagree or invalid
-// UTF-8 in a STRING column.
+// UTF-8 in a STRING column (see input_validation.h for the full list), and on more than
+// 2^31 - 1 rows (page headers count in i32).
 Result<EncodedRowGroup> EncodeRowGroup(const Schema& schema, const WriterOptions& options,
                                        const RowGroupData& data);
 
@@ -106,6 +107,8 @@ class FileWriter {
   FileWriter& operator=(const FileWriter&) = delete;
 
   // Appends one encoded row group (writes "PAR1" first if nothing was written yet).
+  // A row group of zero rows is skipped (no empty row groups in the footer). After a failed
+  // write every later call returns that same error (the file is unusable).
   // REQUIRES: encoded with the same schema and options.
   Status Append(EncodedRowGroup row_group);
   // Convenience: EncodeRowGroup + Append on the calling thread.
