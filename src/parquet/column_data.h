@@ -12,8 +12,14 @@
 //                                dict_data[dict_offsets[j], dict_offsets[j+1]).
 //                                Entries need not be sorted; they should be distinct.
 // The dictionary form lets a caller that already knows the repetition (all children of one
-// directory share a parent path) skip hashing; the writer still falls back to PLAIN for the
-// whole column chunk when the dictionary would be too large.
+// directory share a parent path) skip hashing. The form also picks the encoding of a STRING
+// column, for the whole file: dictionary form -> RLE_DICTIONARY in every row group (no size
+// limit, no fallback), plain form -> PLAIN in every row group. fastparquet returns None for
+// the PLAIN values of a STRING column that mixes the two anywhere in the file (see
+// byte_array_column_writer.cc), so the choice cannot depend on the data. Give repetitive
+// STRING columns (parent_path, file_type, top_level_dir, owner, group) in dictionary form.
+// BINARY columns and integers choose per column chunk: dictionary when it pays and fits
+// WriterOptions::dictionary_size_limit, else PLAIN (or DELTA_BINARY_PACKED for integers).
 //
 // `validity` (OPTIONAL columns only): empty = no nulls, else one byte per row, 0 = null.
 #pragma once

@@ -1,0 +1,265 @@
+// EncodeRowGroup and FileWriter: input validation (fails without side effects), error
+// propagation from the OutputStream (errno kept), file layout, PLAIN bytes, dictionary
+// compaction, and reentrancy.
+#include "parquet/writer.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "parquet/encoded_row_group.h"
+
+namespace sscan::parquet {
+namespace {
+
+class MemoryStream : public OutputStream {
+ public:
+  Status Write(const void* data, size_t size) override {
+    if (fail_after_writes >= 0 && writes++ >= fail_after_writes) {
+      return Status::FromErrno("write", "/out/file.parquet", ENOSPC);
+    }
+    bytes.append(static_cast<const char*>(data), size);
+    return Status::Ok();
+  }
+  std::string bytes;
+  int writes = 0;
+  int fail_after_writes = -1;  // fail every write from this one on
+};
+
+Schema OneColumn(PhysicalType p, LogicalType l, Repetition r = Repetition::kRequired) {
+  return Schema{{ColumnSpec{"c", p, l, r}}};
+}
+
+struct Strings {  // plain-form byte arrays
+  std::vector<uint32_t> offsets{0};
+  std::vector<uint8_t> data;
+  explicit Strings(const std::vector<std::string>& v) {
+    for (const std::string& s : v) {
+      data.insert(data.end(), s.begin(), s.end());
+      offsets.push_back(static_cast<uint32_t>(data.size()));
+    }
+  }
+  ColumnData Column() const {
+    ColumnData c;
+    c.offsets = offsets;
+    c.data = data;
+    return c;
+  }
+};
+
+RowGroupData Rows(uint64_t n, ColumnData c) {
+  RowGroupData g;
+  g.num_rows = n;
+  g.columns.push_back(c);
+  return g;
+}
+
+std::string Error(const Schema& s, const RowGroupData& g) {
+  Result<EncodedRowGroup> r = EncodeRowGroup(s, WriterOptions{}, g);
+  return r.ok() ? "" : r.status().message();
+}
+
+TEST(EncodeRowGroup, RejectsBadOffsets) {
+  const Schema s = OneColumn(PhysicalType::kByteArray, LogicalType::kString);
+  Strings str({"ab", "cd"});
+  ColumnData c = str.Column();
+  std::vector<uint32_t> backwards = {0, 3, 2};
+  c.offsets = backwards;
+  EXPECT_NE(Error(s, Rows(2, c)).find("out of order"), std::string::npos);
+  std::vector<uint32_t> past_end = {0, 2, 9};
+  c.offsets = past_end;
+  EXPECT_NE(Error(s, Rows(2, c)).find("past the end"), std::string::npos);
+  c = str.Column();
+  EXPECT_NE(Error(s, Rows(3, c)).find("expected 4 offsets"), std::string::npos);
+}
+
+TEST(EncodeRowGroup, RejectsBadDictionaryIndex) {
+  const Schema s = OneColumn(PhysicalType::kByteArray, LogicalType::kString);
+  Strings dict({"x", "y"});
+  std::vector<uint32_t> indices = {0, 1, 2};
+  ColumnData c;
+  c.dict_offsets = dict.offsets;
+  c.dict_data = dict.data;
+  c.indices = indices;
+  const std::string e = Error(s, Rows(3, c));
+  EXPECT_NE(e.find("row 2: dictionary index 2 >= dictionary size 2"), std::string::npos) << e;
+  // The same index on a null row is ignored (a null row's slot means nothing).
+  const Schema opt =
+      OneColumn(PhysicalType::kByteArray, LogicalType::kString, Repetition::kOptional);
+  std::vector<uint8_t> validity = {1, 1, 0};
+  c.validity = validity;
+  EXPECT_EQ(Error(opt, Rows(3, c)), "");
+}
+
+TEST(EncodeRowGroup, RejectsInvalidUtf8OnlyInStringColumns) {
+  Strings str({"fine", "bad\xC3\x28", "x"});
+  const Schema s = OneColumn(PhysicalType::kByteArray, LogicalType::kString);
+  EXPECT_NE(Error(s, Rows(3, str.Column())).find("row 1 is not valid UTF-8"), std::string::npos);
+  const Schema binary = OneColumn(PhysicalType::kByteArray, LogicalType::kNone);
+  EXPECT_EQ(Error(binary, Rows(3, str.Column())), "");
+}
+
+TEST(EncodeRowGroup, RejectsShapeErrors) {
+  std::vector<int64_t> v = {1, 2, 3};
+  ColumnData c;
+  c.int64_values = v;
+  // int64 values for an INT32 column, too few values, a null in a REQUIRED column.
+  EXPECT_NE(Error(OneColumn(PhysicalType::kInt32, LogicalType::kNone), Rows(3, c)), "");
+  EXPECT_NE(Error(OneColumn(PhysicalType::kInt64, LogicalType::kNone), Rows(4, c)), "");
+  std::vector<uint8_t> validity = {1, 0, 1};
+  c.validity = validity;
+  EXPECT_NE(Error(OneColumn(PhysicalType::kInt64, LogicalType::kNone), Rows(3, c)).find("REQUIRED"),
+            std::string::npos);
+  // A STRING annotation on an integer, and a row group with the wrong column count.
+  EXPECT_NE(Error(OneColumn(PhysicalType::kInt64, LogicalType::kString), Rows(3, c)), "");
+  RowGroupData two = Rows(3, c);
+  two.columns.push_back(c);
+  EXPECT_NE(Error(OneColumn(PhysicalType::kInt64, LogicalType::kNone, Repetition::kOptional), two),
+            "");
+}
+
+TEST(FileWriter, ZeroRowsIsAValidFile) {
+  MemoryStream out;
+  FileWriter w(&out, OneColumn(PhysicalType::kInt64, LogicalType::kUnsignedInt), {});
+  ASSERT_TRUE(w.Append(EncodeRowGroup(OneColumn(PhysicalType::kInt64, LogicalType::kUnsignedInt),
+                                      {}, Rows(0, ColumnData{}))
+                           .value())
+                  .ok());
+  ASSERT_TRUE(w.Finish({{"k", "v"}}).ok());
+  const std::string& f = out.bytes;
+  ASSERT_GE(f.size(), 12u);
+  EXPECT_EQ(f.substr(0, 4), "PAR1");
+  EXPECT_EQ(f.substr(f.size() - 4), "PAR1");
+  uint32_t footer = 0;
+  std::memcpy(&footer, f.data() + f.size() - 8, 4);
+  EXPECT_EQ(footer + 12, f.size());  // magic + footer + length + magic
+  EXPECT_EQ(w.rows_written(), 0u);
+  EXPECT_EQ(w.bytes_written(), f.size());
+}
+
+TEST(FileWriter, OutputErrorsPropagateWithErrno) {
+  std::vector<int64_t> v = {1, 2, 3};
+  ColumnData c;
+  c.int64_values = v;
+  const Schema s = OneColumn(PhysicalType::kInt64, LogicalType::kSignedInt);
+  MemoryStream out;
+  out.fail_after_writes = 1;  // "PAR1" goes through, the row group does not
+  FileWriter w(&out, s, {});
+  const Status st = w.WriteRowGroup(Rows(3, c));
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error_number(), ENOSPC);
+  EXPECT_NE(st.message().find("/out/file.parquet"), std::string::npos);
+  // The failure is sticky: the file cannot be finished into something that looks whole.
+  const Status fin = w.Finish({});
+  EXPECT_FALSE(fin.ok());
+  EXPECT_EQ(fin.error_number(), ENOSPC);
+}
+
+TEST(FileWriter, FdOutputStreamReportsEnospc) {
+  const int fd = ::open("/dev/full", O_WRONLY | O_CLOEXEC);
+  if (fd < 0) GTEST_SKIP() << "/dev/full is not available";
+  FdOutputStream out(fd, "/dev/full");
+  FileWriter w(&out, OneColumn(PhysicalType::kInt64, LogicalType::kNone), {});
+  const Status st = w.Finish({});
+  ::close(fd);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error_number(), ENOSPC);
+  EXPECT_NE(st.message().find("/dev/full"), std::string::npos);
+}
+
+TEST(EncodeRowGroup, PlainInt32PageHoldsTheValues) {
+  std::vector<int32_t> v = {1, -2, 0x01020304};
+  ColumnData c;
+  c.int32_values = v;
+  WriterOptions o;
+  o.codec = Codec::kUncompressed;
+  o.enable_dictionary = false;
+  o.enable_delta = false;
+  Result<EncodedRowGroup> r =
+      EncodeRowGroup(OneColumn(PhysicalType::kInt32, LogicalType::kSignedInt), o, Rows(3, c));
+  ASSERT_TRUE(r.ok());
+  const ByteBuffer& bytes = r->impl()->bytes;
+  // The page body (after the header) is the three values, 4 bytes little-endian each, and
+  // no definition levels (REQUIRED column).
+  ASSERT_GT(bytes.size(), 12u);
+  const std::string body(bytes.view().substr(bytes.size() - 12));
+  EXPECT_EQ(body, std::string("\x01\x00\x00\x00\xFE\xFF\xFF\xFF\x04\x03\x02\x01", 12));
+  const format::ColumnMetaData& m = r->impl()->columns[0].meta_data;
+  EXPECT_EQ(m.num_values, 3);
+  EXPECT_EQ(m.total_compressed_size, static_cast<int64_t>(bytes.size()));
+  EXPECT_FALSE(m.dictionary_page_offset.has_value());
+  EXPECT_EQ(*m.statistics.null_count, 0);
+}
+
+TEST(EncodeRowGroup, DictionaryFormIsCompactedToUsedEntries) {
+  Strings dict({"/used/a", "/never/used", "/used/b"});
+  std::vector<uint32_t> indices = {0, 2, 2, 0, 2};
+  ColumnData c;
+  c.dict_offsets = dict.offsets;
+  c.dict_data = dict.data;
+  c.indices = indices;
+  WriterOptions o;
+  o.codec = Codec::kUncompressed;
+  Result<EncodedRowGroup> r =
+      EncodeRowGroup(OneColumn(PhysicalType::kByteArray, LogicalType::kString), o, Rows(5, c));
+  ASSERT_TRUE(r.ok());
+  const std::string_view bytes = r->impl()->bytes.view();
+  EXPECT_NE(bytes.find("/used/a"), std::string_view::npos);
+  EXPECT_EQ(bytes.find("/never/used"), std::string_view::npos);
+  const format::ColumnMetaData& m = r->impl()->columns[0].meta_data;
+  ASSERT_TRUE(m.dictionary_page_offset.has_value());
+  EXPECT_EQ(*m.statistics.min_value, "/used/a");
+  EXPECT_EQ(*m.statistics.max_value, "/used/b");
+}
+
+TEST(EncodeRowGroup, ReentrantAcrossThreads) {
+  std::vector<int64_t> v(20000);
+  for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<int64_t>(i * i % 1000);
+  std::vector<std::string> names;
+  for (size_t i = 0; i < v.size(); ++i) names.push_back("/p/" + std::to_string(i % 700));
+  Strings str(names);
+  const Schema s{
+      {ColumnSpec{"i", PhysicalType::kInt64, LogicalType::kNone, Repetition::kRequired},
+       ColumnSpec{"s", PhysicalType::kByteArray, LogicalType::kNone, Repetition::kRequired}}};
+  RowGroupData g;
+  g.num_rows = v.size();
+  ColumnData ci;
+  ci.int64_values = v;
+  g.columns = {ci, str.Column()};
+  std::vector<std::string> out(4);
+  std::vector<std::thread> threads;
+  threads.reserve(out.size());
+  for (std::string& slot : out) {
+    threads.emplace_back([&s, &g, &slot] {
+      Result<EncodedRowGroup> r = EncodeRowGroup(s, WriterOptions{}, g);
+      if (r.ok()) slot = std::string(r->impl()->bytes.view());
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  ASSERT_FALSE(out[0].empty());
+  for (const std::string& o : out) EXPECT_EQ(o, out[0]);
+}
+
+TEST(FileWriter, RowCountsAddUp) {
+  std::vector<int64_t> v = {1, 2, 3, 4, 5};
+  ColumnData c;
+  c.int64_values = v;
+  const Schema s = OneColumn(PhysicalType::kInt64, LogicalType::kNone);
+  MemoryStream out;
+  FileWriter w(&out, s, {});
+  ASSERT_TRUE(w.WriteRowGroup(Rows(5, c)).ok());
+  c.int64_values = std::span<const int64_t>(v).first(2);
+  ASSERT_TRUE(w.WriteRowGroup(Rows(2, c)).ok());
+  ASSERT_TRUE(w.Finish({}).ok());
+  EXPECT_EQ(w.rows_written(), 7u);
+  EXPECT_FALSE(w.Append(EncodedRowGroup()).ok() && w.Finish({}).ok());  // finished
+}
+
+}  // namespace
+}  // namespace sscan::parquet
