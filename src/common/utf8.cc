@@ -40,29 +40,41 @@ size_t SequenceLength(const unsigned char* s, size_t n, size_t* bad_length) {
   return 0;
 }
 
-bool AllAscii8(const unsigned char* s) {
-  uint64_t w;
-  std::memcpy(&w, s, 8);
-  return (w & 0x8080808080808080ULL) == 0;
+// Index of the first byte >= 0x80 at or after `i`, or `n`. Paths are overwhelmingly ASCII:
+// test 16 bytes at a time before decoding anything.
+size_t SkipAscii(const unsigned char* p, size_t i, size_t n) {
+  constexpr uint64_t kHighBits = 0x8080808080808080ULL;
+  while (i + 16 <= n) {
+    uint64_t a;
+    uint64_t b;
+    std::memcpy(&a, p + i, 8);
+    std::memcpy(&b, p + i + 8, 8);
+    if (((a | b) & kHighBits) != 0) break;
+    i += 16;
+  }
+  while (i < n && p[i] < 0x80) ++i;
+  return i;
 }
 
 }  // namespace
 
+bool IsAscii(std::string_view bytes) {
+  return SkipAscii(reinterpret_cast<const unsigned char*>(bytes.data()), 0, bytes.size()) ==
+         bytes.size();
+}
+
 bool IsValidUtf8(std::string_view bytes) {
   const auto* s = reinterpret_cast<const unsigned char*>(bytes.data());
-  size_t n = bytes.size();
+  const size_t n = bytes.size();
   size_t i = 0;
-  while (i < n) {
-    if (i + 8 <= n && AllAscii8(s + i)) {
-      i += 8;
-      continue;
-    }
+  for (;;) {
+    i = SkipAscii(s, i, n);
+    if (i == n) return true;
     size_t bad = 0;
     size_t len = SequenceLength(s + i, n - i, &bad);
     if (len == 0) return false;
     i += len;
   }
-  return true;
 }
 
 void AppendUtf8Replaced(std::string* out, std::string_view bytes) {

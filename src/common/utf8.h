@@ -15,7 +15,11 @@
 
 namespace sscan {
 
+// Strict RFC 3629: no overlong forms, surrogates, code points above U+10FFFF, truncated
+// sequences or stray continuation bytes.
 bool IsValidUtf8(std::string_view bytes);
+// Every byte < 0x80 (then any split of the bytes is valid UTF-8).
+bool IsAscii(std::string_view bytes);
 
 // Appends `bytes` to `out`, each maximal invalid subpart replaced by U+FFFD (EF BF BD).
 void AppendUtf8Replaced(std::string* out, std::string_view bytes);

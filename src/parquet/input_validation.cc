@@ -2,13 +2,18 @@
 #include "parquet/input_validation.h"
 
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
-#include "parquet/utf8.h"
+#include "common/utf8.h"
 
 namespace sscan::parquet {
 namespace {
+
+std::string_view Bytes(const uint8_t* p, size_t n) {
+  return {reinterpret_cast<const char*>(p), n};
+}
 
 Status ColumnError(const ColumnSpec& spec, const std::string& what) {
   return Status::Error("parquet: column '" + spec.name + "': " + what);
@@ -40,10 +45,10 @@ Status ValidatePlainByteArrays(const ColumnSpec& spec, const ColumnData& c, size
   if (spec.logical != LogicalType::kString || rows == 0) return Status::Ok();
   // Fast path: the whole byte range is ASCII, so every value in it is valid UTF-8.
   const uint8_t* base = c.data.data();
-  if (IsAscii(base + c.offsets[0], c.offsets[rows] - c.offsets[0])) return Status::Ok();
+  if (IsAscii(Bytes(base + c.offsets[0], c.offsets[rows] - c.offsets[0]))) return Status::Ok();
   for (size_t r = 0; r < rows; ++r) {
     if (IsNull(c.validity, r)) continue;
-    if (!IsValidUtf8(base + c.offsets[r], c.offsets[r + 1] - c.offsets[r])) {
+    if (!IsValidUtf8(Bytes(base + c.offsets[r], c.offsets[r + 1] - c.offsets[r]))) {
       return ColumnError(spec, "row " + std::to_string(r) + " is not valid UTF-8");
     }
   }
@@ -71,7 +76,7 @@ Status ValidateDictionaryByteArrays(const ColumnSpec& spec, const ColumnData& c,
   }
   if (spec.logical != LogicalType::kString) return Status::Ok();
   const uint8_t* base = c.dict_data.data();
-  if (IsAscii(base + c.dict_offsets[0], c.dict_offsets[entries] - c.dict_offsets[0])) {
+  if (IsAscii(Bytes(base + c.dict_offsets[0], c.dict_offsets[entries] - c.dict_offsets[0]))) {
     return Status::Ok();
   }
   // Check only the entries some non-null row uses: unused ones are never written.
@@ -81,7 +86,7 @@ Status ValidateDictionaryByteArrays(const ColumnSpec& spec, const ColumnData& c,
     const uint32_t j = c.indices[r];
     if (checked[j] != 0) continue;
     checked[j] = 1;
-    if (!IsValidUtf8(base + c.dict_offsets[j], c.dict_offsets[j + 1] - c.dict_offsets[j])) {
+    if (!IsValidUtf8(Bytes(base + c.dict_offsets[j], c.dict_offsets[j + 1] - c.dict_offsets[j]))) {
       return ColumnError(spec, "row " + std::to_string(r) + " (dictionary entry " +
                                    std::to_string(j) + ") is not valid UTF-8");
     }

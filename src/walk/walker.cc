@@ -713,6 +713,14 @@ Status Walker::Prepare() {
   return Status::Ok();
 }
 
+void Walker::SetSink(SegmentSink* sink) { impl_->sink = sink; }
+
+void Walker::SetOutputDirectory(uint64_t device, uint64_t inode,
+                                std::function<bool(std::string_view)> is_own_output) {
+  impl_->options.output_dir = std::make_pair(device, inode);
+  impl_->options.is_own_output = std::move(is_own_output);
+}
+
 bool Walker::root_is_directory() const { return impl_->root_is_dir; }
 uint64_t Walker::root_device() const { return impl_->root_stat.device; }
 uint64_t Walker::root_inode() const { return impl_->root_stat.inode; }

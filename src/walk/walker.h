@@ -23,6 +23,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -87,6 +88,12 @@ class Walker {
   ~Walker();
   Walker(const Walker&) = delete;
   Walker& operator=(const Walker&) = delete;
+
+  // Set before Run() when they are not known at construction (the output is opened only
+  // after the root has been checked).
+  void SetSink(SegmentSink* sink);
+  void SetOutputDirectory(uint64_t device, uint64_t inode,
+                          std::function<bool(std::string_view)> is_own_output);
 
   // Stats the root (following a symlink given as the root, like find -H). Fails when the
   // root cannot be scanned at all; the message names the path and the reason.

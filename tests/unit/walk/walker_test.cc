@@ -200,7 +200,8 @@ TEST(WalkerTest, DeepTreeUnderATinyDescriptorBudget) {
   TempTree t;
   std::string rel;
   for (int i = 0; i < 60; ++i) {
-    rel += (i ? "/" : "") + std::string("d") + std::to_string(i);
+    if (i > 0) rel.push_back('/');
+    rel.append("d").append(std::to_string(i));
     t.Dir(rel);
     t.File(rel + "/f");
     t.Dir(rel + "/side");
@@ -335,8 +336,9 @@ TEST(WalkerTest, ResumedDirectoryThatVanishedEndsWithAnError) {
 TEST(WalkerTest, StopRequestEndsTheWalkEarly) {
   TempTree t;
   for (int d = 0; d < 50; ++d) {
-    t.Dir("d" + std::to_string(d));
-    for (int i = 0; i < 50; ++i) t.File("d" + std::to_string(d) + "/f" + std::to_string(i));
+    std::string dir = std::string("d").append(std::to_string(d));
+    t.Dir(dir);
+    for (int i = 0; i < 50; ++i) t.File(std::string(dir).append("/f").append(std::to_string(i)));
   }
   struct StoppingSink : RecordingSink {
     Walker* walker = nullptr;

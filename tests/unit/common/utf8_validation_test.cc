@@ -1,19 +1,17 @@
 // UTF-8 validation: RFC 3629's edges, and invalid bytes before, inside and after the
 // 16-byte ASCII fast path.
-#include "parquet/utf8.h"
-
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace sscan::parquet {
+#include "common/utf8.h"
+
+namespace sscan {
 namespace {
 
-bool Valid(const std::string& s) {
-  return IsValidUtf8(reinterpret_cast<const uint8_t*>(s.data()), s.size());
-}
+bool Valid(const std::string& s) { return IsValidUtf8(s); }
 
-TEST(Utf8, Valid) {
+TEST(Utf8ValidationTest, Valid) {
   EXPECT_TRUE(Valid(""));
   EXPECT_TRUE(Valid("plain ascii path /home/user/file.txt"));
   EXPECT_TRUE(Valid("\xC3\xA9"));                  // é
@@ -26,7 +24,7 @@ TEST(Utf8, Valid) {
   EXPECT_TRUE(Valid(std::string(1000, 'a') + "\xC3\xA9" + std::string(33, 'b')));
 }
 
-TEST(Utf8, Invalid) {
+TEST(Utf8ValidationTest, Invalid) {
   EXPECT_FALSE(Valid("\x80"));              // stray continuation
   EXPECT_FALSE(Valid("\xC0\x80"));          // overlong NUL
   EXPECT_FALSE(Valid("\xC1\xBF"));          // overlong
@@ -43,7 +41,7 @@ TEST(Utf8, Invalid) {
   EXPECT_FALSE(Valid("\xF0\x9F\x98"));
 }
 
-TEST(Utf8, InvalidByteAtEveryPositionAroundTheFastPath) {
+TEST(Utf8ValidationTest, InvalidByteAtEveryPositionAroundTheFastPath) {
   for (size_t len = 1; len <= 40; ++len) {
     for (size_t pos = 0; pos < len; ++pos) {
       std::string s(len, 'x');
@@ -55,12 +53,12 @@ TEST(Utf8, InvalidByteAtEveryPositionAroundTheFastPath) {
   }
 }
 
-TEST(Utf8, IsAscii) {
+TEST(Utf8ValidationTest, IsAscii) {
   const std::string a(100, 'a');
-  EXPECT_TRUE(IsAscii(reinterpret_cast<const uint8_t*>(a.data()), a.size()));
+  EXPECT_TRUE(IsAscii(a));
   const std::string b = a + "\xC3\xA9";
-  EXPECT_FALSE(IsAscii(reinterpret_cast<const uint8_t*>(b.data()), b.size()));
+  EXPECT_FALSE(IsAscii(b));
 }
 
 }  // namespace
-}  // namespace sscan::parquet
+}  // namespace sscan

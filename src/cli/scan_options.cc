@@ -1,0 +1,107 @@
+#include "cli/scan_options.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <thread>
+
+namespace sscan::cli {
+
+unsigned DefaultThreads() {
+  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  // Cold scans want many requests in flight; warm ones lose little to a few extra threads.
+  return std::clamp(4 * cores, 8u, 64u);
+}
+
+void AddScanOptions(CLI::App* cmd, ScanOptions* o) {
+  cmd->add_option("-p,--path", o->path, "Directory (or file) to scan")
+      ->required()
+      ->type_name("PATH");
+  cmd->add_option("-o,--output", o->output,
+                  "Parquet file to write; its directory must exist. The error sidecar "
+                  "STEM_errors.jsonl is written beside it")
+      ->required()
+      ->type_name("FILE");
+  cmd->add_option("-t,--threads", o->threads,
+                  "Threads issuing metadata system calls (1-1024) [default: " +
+                      std::to_string(DefaultThreads()) +
+                      ", 4 per core, at least 8: cold and network filesystems need many "
+                      "requests in flight]")
+      ->check(CLI::Range(int64_t{1}, int64_t{1024}))
+      ->type_name("N");
+  cmd->add_option("-b,--batch-size", o->batch_size,
+                  "Rows per Parquet row group (1-1000000); larger groups compress a little "
+                  "better and use more memory (about 250 bytes per row, two groups at a time)")
+      ->check(CLI::Range(int64_t{1}, int64_t{1000000}))
+      ->capture_default_str()
+      ->type_name("N");
+  cmd->add_flag("-f,--follow-symlinks", o->follow_symlinks,
+                "Follow symbolic links to directories: real directories first, then links in "
+                "byte order of their paths; each directory is entered once, loops are reported");
+  cmd->add_option("-m,--max-depth", o->max_depth,
+                  "Keep entries up to this depth (0 = the root only) [default: unlimited]")
+      ->check(CLI::Range(int64_t{0}, int64_t{1000000}))
+      ->type_name("N");
+  cmd->add_flag("-v,--verbose", o->verbose, "Debug logging (or set STORAGE_SCANNER_LOG)");
+  cmd->add_flag("-x,--one-file-system", o->one_file_system,
+                "Do not descend into directories on other filesystems than the root's (mount "
+                "points are listed as rows, their contents are not)");
+  cmd->add_option("--max-rate", o->max_rate,
+                  "At most N metadata operations (statx, getdents, open, readlink) per second, "
+                  "all threads together; 0 = unlimited")
+      ->check(CLI::Range(int64_t{0}, int64_t{1000000000}))
+      ->capture_default_str()
+      ->type_name("N");
+  cmd->add_flag("--no-resolve-names", o->no_resolve_names,
+                "Leave the owner and group columns null instead of resolving uid/gid through "
+                "the name service (for sites where lookups are slow)");
+  cmd->add_option("--output-mode", o->output_mode,
+                  "Permission bits (octal) of every file written; the default keeps a root "
+                  "scan's list of everyone's file names private")
+      ->capture_default_str()
+      ->type_name("MODE");
+  cmd->add_option("--compression", o->compression, "Parquet compression codec")
+      ->check(CLI::IsMember({"zstd", "snappy", "none"}))
+      ->capture_default_str();
+  CLI::Option* incremental =
+      cmd->add_flag("--incremental", o->incremental,
+                    "Write complete, readable chunk files STEM_chunk_0001.parquet, ... while the "
+                    "scan runs, and STEM_manifest.json (progress and resume state)");
+  cmd->add_option("--rows-per-chunk", o->rows_per_chunk,
+                  "Incremental mode: cut a chunk after this many rows (1-1000000000)")
+      ->check(CLI::Range(int64_t{1}, int64_t{1000000000}))
+      ->capture_default_str()
+      ->needs(incremental)
+      ->type_name("N");
+  cmd->add_option("--chunk-interval-secs", o->chunk_interval_secs,
+                  "Incremental mode: cut a chunk after this many seconds, whichever comes first "
+                  "(1-31536000)")
+      ->check(CLI::Range(int64_t{1}, int64_t{31536000}))
+      ->capture_default_str()
+      ->needs(incremental)
+      ->type_name("SECS");
+  cmd->add_flag("--resume", o->resume,
+                "Incremental mode: continue the interrupted scan recorded in STEM_manifest.json "
+                "(a fresh scan when there is none): every entry ends up in exactly one chunk")
+      ->needs(incremental);
+  cmd->add_option("--progress-interval", o->progress_interval,
+                  "Seconds between progress log lines when stderr is not a terminal "
+                  "(on a terminal a live line is shown instead)")
+      ->check(CLI::Range(0.1, 86400.0))
+      ->capture_default_str()
+      ->type_name("SECS");
+}
+
+std::string Validate(ScanOptions* o) {
+  char* end = nullptr;
+  long mode = std::strtol(o->output_mode.c_str(), &end, 8);
+  if (o->output_mode.empty() || *end != '\0' || mode < 0 || mode > 07777) {
+    return "--output-mode: '" + o->output_mode + "' is not an octal permission mode (e.g. 0640)";
+  }
+  if ((mode & 0600) != 0600) {
+    return "--output-mode: " + o->output_mode + " must keep the owner's read and write bits (0600)";
+  }
+  o->file_mode = static_cast<unsigned>(mode);
+  return "";
+}
+
+}  // namespace sscan::cli

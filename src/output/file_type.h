@@ -1,0 +1,21 @@
+// file_type.h — the file_type column: an extension for regular files, a kind for the rest.
+//
+// For a regular file: the text after the last dot of its name, ASCII-lower-cased, when that dot
+// is neither the name's first nor its last character (a.tar.GZ -> "gz", .bashrc -> "",
+// ..x -> "x", dot. -> "", noext -> ""). Otherwise "directory", "symlink", "fifo", "socket",
+// "block_device", "char_device" (and "unknown" for a type Linux does not have).
+// The result is raw bytes; the caller makes it valid UTF-8.
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace sscan::output {
+
+// Appends the file_type of an entry with st_mode `mode` and name `name` to `out`.
+void AppendFileType(uint32_t mode, std::string_view name, std::string* out);
+
+}  // namespace sscan::output

@@ -1,0 +1,96 @@
+// manifest.h — STEM_manifest.json: what has been published, and where a scan resumes.
+//
+// The manifest is the single source of truth of an incremental scan. It is replaced atomically
+// (temp, fsync, rename, fsync the directory) after each chunk is published, so at any moment
+// it describes exactly the chunks on disk that count, and the state from which the scan goes
+// on: the directories whose listing is not finished (with the getdents position where it
+// stopped), the symlinks not yet decided (--follow-symlinks), and how many bytes of the error
+// sidecar and the visited-set state file belong to the published chunks.
+//
+// The fields the seed's users read (total_rows, chunk_count, chunks[].file_path, completed,
+// completed_dirs, ...) keep the seed's names and meaning. Raw byte strings that are not UTF-8
+// (paths) are stored as "<field>_b64" beside a repaired "<field>".
+//
+// Thread safety: plain values; parsing and formatting are pure.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace sscan::output {
+
+inline constexpr int kManifestVersion = 1;
+
+struct ManifestChunk {
+  std::string file_path;  // absolute
+  uint64_t rows = 0;
+  uint64_t bytes = 0;
+  std::string created_at;
+};
+
+// A directory whose listing is pending (cookie 0, seq 0) or partly published.
+struct PendingDir {
+  uint64_t id = 0;
+  std::string path;  // relative to the root, raw bytes ("" = the root)
+  uint32_t depth = 0;
+  uint64_t device = 0;
+  uint64_t inode = 0;
+  uint64_t cookie = 0;
+  uint32_t next_seq = 0;
+  uint32_t round = 0;
+};
+
+struct PendingLink {
+  std::string path;  // relative to the root, raw bytes
+  uint32_t depth = 0;
+  uint32_t round = 0;
+};
+
+// The options that decide which rows a scan produces: a resumed scan must use the same.
+struct ScanIdentity {
+  bool follow_symlinks = false;
+  int64_t max_depth = -1;
+  bool one_file_system = false;
+  std::vector<std::string> excludes;
+  bool operator==(const ScanIdentity&) const = default;
+};
+
+struct Manifest {
+  int version = kManifestVersion;
+  std::string scanner_version;
+  std::string root;  // absolute, raw bytes
+  ScanIdentity identity;
+  std::string options_json;  // every option, for the record ({} if unknown)
+  std::string started_at;
+  std::string updated_at;
+  std::optional<std::string> finished_at;
+  bool completed = false;
+  uint64_t total_rows = 0;
+  std::vector<ManifestChunk> chunks;
+  std::vector<std::string> completed_dirs;  // top-level directories fully scanned
+  uint64_t errors = 0;
+  uint64_t vanished = 0;
+  uint64_t excluded = 0;
+  uint64_t mount_points_skipped = 0;
+  std::string host;
+
+  // Resume state.
+  uint64_t root_device = 0;
+  uint64_t root_inode = 0;
+  bool root_row_done = false;
+  uint64_t next_id = 1;
+  uint64_t errors_bytes = 0;  // valid prefix of the error sidecar
+  uint64_t state_bytes = 0;   // valid prefix of the visited-set file
+  std::vector<PendingDir> pending_dirs;
+  std::vector<PendingLink> pending_links;
+};
+
+std::string FormatManifest(const Manifest& m);
+// Fails with a message that says what is wrong ("not JSON: ...", "field 'chunks' ...").
+Result<Manifest> ParseManifest(const std::string& text);
+
+}  // namespace sscan::output
