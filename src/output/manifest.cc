@@ -133,6 +133,8 @@ std::string FormatManifest(const Manifest& m) {
   j["host"] = m.host;
 
   Json r;
+  r["walk_from_root"] = m.walk_from_root;
+  r["includes_root_row"] = m.includes_root_row;
   r["root_device"] = m.root_device;
   r["root_inode"] = m.root_inode;
   r["root_row_done"] = m.root_row_done;
@@ -150,6 +152,7 @@ std::string FormatManifest(const Manifest& m) {
     dj["cookie"] = d.cookie;
     dj["seq"] = d.next_seq;
     dj["round"] = d.round;
+    if (d.flat) dj["flat"] = true;
     dirs.push_back(std::move(dj));
   }
   r["pending_dirs"] = std::move(dirs);
@@ -236,6 +239,8 @@ Result<Manifest> ParseManifest(const std::string& text) {
     m.host = Str(j, "host", "the manifest");
 
     const Json& r = Object(j, "resume", "the manifest");
+    m.walk_from_root = Bool(r, "walk_from_root", "resume");
+    m.includes_root_row = Bool(r, "includes_root_row", "resume");
     m.root_device = U64(r, "root_device", "resume");
     m.root_inode = U64(r, "root_inode", "resume");
     m.root_row_done = Bool(r, "root_row_done", "resume");
@@ -253,6 +258,7 @@ Result<Manifest> ParseManifest(const std::string& text) {
       pd.cookie = U64(d, "cookie", "a pending directory");
       pd.next_seq = U32(d, "seq", "a pending directory");
       pd.round = U32(d, "round", "a pending directory");
+      if (d.contains("flat")) pd.flat = Bool(d, "flat", "a pending directory");
       if (pd.id >= m.next_id) throw ParseError{"a pending directory's id is not below next_id"};
       m.pending_dirs.push_back(std::move(pd));
     }

@@ -42,6 +42,7 @@ struct PendingDir {
   uint64_t cookie = 0;
   uint32_t next_seq = 0;
   uint32_t round = 0;
+  bool flat = false;  // a shard's directory above the plan's split points: no descent
 };
 
 struct PendingLink {
@@ -79,6 +80,10 @@ struct Manifest {
   std::string host;
 
   // Resume state.
+  // A scan of the whole tree starts at the root (its pending directories are implicit until
+  // the root row is published); a shard of a plan starts from the units the plan gave it.
+  bool walk_from_root = true;
+  bool includes_root_row = true;  // false for every shard but the one the plan gives it to
   uint64_t root_device = 0;
   uint64_t root_inode = 0;
   bool root_row_done = false;

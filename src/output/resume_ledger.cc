@@ -24,6 +24,7 @@ ResumeLedger::ResumeLedger(std::string root, bool track_visited)
 
 void ResumeLedger::Restore(const Manifest& m) {
   root_row_done_ = m.root_row_done;
+  includes_root_row_ = m.includes_root_row;
   next_id_ = m.next_id;
   completed_tops_ = m.completed_dirs;
   for (const PendingDir& d : m.pending_dirs) {

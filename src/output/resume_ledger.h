@@ -48,7 +48,9 @@ class ResumeLedger {
   std::vector<std::pair<uint64_t, uint64_t>> TakeVisited();
 
   size_t pending_directories() const { return dirs_.size(); }
-  bool finished() const { return root_row_done_ && dirs_.empty() && links_.empty(); }
+  bool finished() const {
+    return (root_row_done_ || !includes_root_row_) && dirs_.empty() && links_.empty();
+  }
 
  private:
   std::string Relative(std::string_view absolute) const;
@@ -59,6 +61,7 @@ class ResumeLedger {
   const std::string root_;
   const bool track_visited_;
   bool root_row_done_ = false;
+  bool includes_root_row_ = true;
   uint64_t next_id_ = 1;
   std::unordered_map<uint64_t, PendingDir> dirs_;
   std::unordered_map<std::string, PendingLink> links_;

@@ -118,11 +118,14 @@ Result<std::optional<ResumeState>> LoadResumeState(FileSystem* fs, const OutputP
 walk::WalkStart StartFromManifest(const Manifest& m,
                                   std::vector<std::pair<uint64_t, uint64_t>> visited) {
   walk::WalkStart start;
-  if (!m.root_row_done) return start;  // nothing was published: a fresh walk
+  // A whole-tree scan that published nothing, not even the root row, starts afresh.
+  if (m.walk_from_root && !m.root_row_done) return start;
   start.fresh = false;
+  start.emit_root_row = m.includes_root_row && !m.root_row_done;
   start.next_id = m.next_id;
   for (const PendingDir& d : m.pending_dirs) {
-    start.dirs.push_back({d.id, d.path, d.depth, d.device, d.inode, d.cookie, d.next_seq, d.round});
+    start.dirs.push_back(
+        {d.id, d.path, d.depth, d.device, d.inode, d.cookie, d.next_seq, d.round, d.flat});
   }
   for (const PendingLink& l : m.pending_links) start.links.push_back({l.path, l.depth, l.round});
   start.visited = std::move(visited);

@@ -272,7 +272,7 @@ void Walker::Impl::ProcessBuffer(DirNode* dir, int fd, const DirentBuffer& buf, 
                              options.output_dir->second == dir->inode;
   const uint32_t child_depth = dir->depth + 1;
   // Children at child_depth are listed only if their own children (child_depth + 1) are kept.
-  const bool descend = !options.max_depth || child_depth < *options.max_depth;
+  const bool descend = !dir->flat && (!options.max_depth || child_depth < *options.max_depth);
   const EntryFilter* filter = options.filter;
   std::string rel_scratch;
 
@@ -557,7 +557,8 @@ void Walker::Impl::StartResumed(const WalkStart& start) {
   for (const ResumeDir& rd : start.dirs) {
     int err = 0;
     DirNode* n = NodeForRelativePath(root, &made, rd.relative_path, &err);
-    if (n != nullptr && (n->device != rd.device || n->inode != rd.inode)) err = ESTALE;
+    const bool known = rd.device != 0 || rd.inode != 0;
+    if (n != nullptr && known && (n->device != rd.device || n->inode != rd.inode)) err = ESTALE;
     if (err != 0) {
       // Gone or replaced since the interrupted run: its listing ends here, with the reason.
       DirNode gone;
@@ -577,6 +578,7 @@ void Walker::Impl::StartResumed(const WalkStart& start) {
     n->start_cookie = rd.cookie;
     n->start_seq = rd.next_seq;
     n->next_emit_seq = rd.next_seq;
+    n->flat = rd.flat;
     Ref(n);  // the task's reference
     to_schedule.push_back(n);
   }
@@ -745,6 +747,8 @@ void Walker::Run(const WalkStart& start) {
     }
     if (list_root && !stop_requested()) m.Schedule(m.MakeRootNode());
   } else {
+    // A shard that owns the root row (its directories come from the plan, not from the root).
+    if (start.emit_root_row) m.EmitRootRow(false);
     m.StartResumed(start);
   }
   m.queue.WaitIdle();

@@ -55,15 +55,19 @@ struct WalkStats {
 };
 
 // A directory whose listing a resumed walk must finish (or start), relative to the root.
+// Also how a shard of a plan starts: with the directories the plan assigned to it.
 struct ResumeDir {
   uint64_t id = 0;
   std::string relative_path;  // raw bytes, "" for the root
   uint32_t depth = 0;
-  uint64_t device = 0;
+  uint64_t device = 0;  // with inode: checked when reopened; 0 and 0 = not known, not checked
   uint64_t inode = 0;
   uint64_t cookie = 0;    // getdents position to continue from (0 = from the start)
   uint32_t next_seq = 0;  // sequence number of its next segment
   uint32_t round = 0;
+  // List this directory's entries but enter none of its subdirectories (a shard plan's
+  // directory above its split points: the subdirectories are other shards' work).
+  bool flat = false;
 };
 
 // A symlink to a directory that a resumed --follow-symlinks walk has yet to decide on.
@@ -74,7 +78,9 @@ struct ResumeLink {
 };
 
 struct WalkStart {
-  bool fresh = true;  // list from the root (ignores the fields below)
+  bool fresh = true;  // list from the root (ignores the fields below but emit_root_row)
+  // Emit the root's own row: a fresh walk registers the root directory with it; otherwise
+  // (a shard owning the root row) it is just the row.
   bool emit_root_row = true;
   std::vector<ResumeDir> dirs;
   std::vector<ResumeLink> links;

@@ -307,6 +307,7 @@ TEST(WalkerTest, ResumeFromACookieListsExactlyTheRest) {
   rest.Preregister(7, 3);
   WalkStart start;
   start.fresh = false;
+  start.emit_root_row = false;
   start.next_id = 100;
   start.dirs.push_back({7, "big", 1, st.st_dev, st.st_ino, cookie, 3, 0});
   Walk(o, &rest, start);
@@ -326,11 +327,32 @@ TEST(WalkerTest, ResumedDirectoryThatVanishedEndsWithAnError) {
   o.root = t.root();
   WalkStart start;
   start.fresh = false;
+  start.emit_root_row = false;
   start.dirs.push_back({5, "gone", 1, 1, 1, 0, 0, 0});
   Walk(o, &sink, start);
   EXPECT_TRUE(sink.finished_.count(5));
   ASSERT_EQ(sink.errors_.size(), 1u);
   EXPECT_EQ(sink.errors_[0].error_number, ENOENT);
+}
+
+TEST(WalkerTest, AFlatStartListsEntriesButEntersNoSubdirectory) {
+  TempTree t;
+  t.Dir("top/sub");
+  t.File("top/f");
+  t.File("top/sub/deep");
+  RecordingSink sink;
+  sink.Preregister(3, 0);
+  WalkOptions o;
+  o.root = t.root();
+  WalkStart start;
+  start.fresh = false;
+  start.emit_root_row = true;  // a shard that owns the root row
+  start.next_id = 10;
+  start.dirs.push_back({3, "top", 1, 0, 0, 0, 0, 0, /*flat=*/true});
+  auto paths = Walk(o, &sink, start);
+  std::vector<std::string> expected = {t.root(), t.root() + "/top/f", t.root() + "/top/sub"};
+  EXPECT_EQ(paths, expected);
+  EXPECT_TRUE(sink.finished_.count(3));
 }
 
 TEST(WalkerTest, StopRequestEndsTheWalkEarly) {
