@@ -25,6 +25,7 @@
 #include "output/output_paths.h"
 #include "output/resume_state.h"
 #include "output/standard_output.h"
+#include "walk/exclude_filter.h"
 #include "walk/rate_limiter.h"
 #include "walk/walker.h"
 
@@ -88,7 +89,8 @@ parquet::Codec CodecFor(const std::string& name) {
   return parquet::Codec::kZstd;
 }
 
-std::string OptionsJson(const ScanOptions& o, unsigned threads) {
+std::string OptionsJson(const ScanOptions& o, unsigned threads,
+                        const std::vector<std::string>& excludes) {
   nlohmann::ordered_json j;
   j["incremental"] = o.incremental;
   if (o.incremental) {
@@ -103,16 +105,20 @@ std::string OptionsJson(const ScanOptions& o, unsigned threads) {
   j["max_rate"] = o.max_rate;
   j["resolve_names"] = !o.no_resolve_names;
   j["compression"] = o.compression;
+  std::vector<std::string> printable;
+  for (const auto& p : excludes) printable.push_back(Utf8(p));
+  j["excludes"] = printable;
   return j.dump();
 }
 
 std::string ProgressLine(const walk::WalkStats& s, double elapsed) {
   double rate = elapsed > 0 ? static_cast<double>(s.entries) / elapsed : 0;
-  std::string line = WithThousands(s.entries) + " entries, " + WithThousands(s.directories) +
-                     " dirs, " + HumanBytes(s.bytes) + ", " +
-                     WithThousands(static_cast<uint64_t>(rate)) + " entries/s, " +
-                     WithThousands(s.errors) + " errors, " + HumanDuration(elapsed);
-  return line;
+  // "ops" is the cumulative count of metadata system calls: two lines of the log give the
+  // rate a metadata server saw in between (what --max-rate bounds).
+  return WithThousands(s.entries) + " entries, " + WithThousands(s.directories) + " dirs, " +
+         HumanBytes(s.bytes) + ", " + WithThousands(static_cast<uint64_t>(rate)) + " entries/s, " +
+         WithThousands(s.operations) + " ops, " + WithThousands(s.errors) + " errors, " +
+         HumanDuration(elapsed);
 }
 
 // Everything one run of `scan` shares between the standard and the incremental mode.
@@ -120,6 +126,7 @@ struct ScanRun {
   ScanRun(ScanOptions& o, unsigned t, std::string r, output::OutputPaths p)
       : options(o), threads(t), root(std::move(r)), paths(std::move(p)) {}
   ScanOptions& options;
+  std::vector<std::string> excludes;  // --exclude and --exclude-from, in order
   unsigned threads = 0;
   std::string root;
   output::OutputPaths paths;
@@ -161,7 +168,11 @@ void LogSummary(const ScanRun& run, const walk::WalkStats& stats, double elapsed
                WithThousands(stats.vanished), WithThousands(stats.loops),
                stats.errors > 0 ? "; listed in " + Utf8(run.paths.errors_file()) : "");
   if (run.options.one_file_system) {
-    spdlog::info("mount points not crossed: {}", WithThousands(stats.skipped_mounts));
+    spdlog::info("mount points not crossed (-x): {}", WithThousands(stats.skipped_mounts));
+  }
+  if (!run.excludes.empty()) {
+    spdlog::info("excluded by {} pattern(s): {} entries", run.excludes.size(),
+                 WithThousands(stats.excluded));
   }
 }
 
@@ -229,6 +240,7 @@ int RunIncremental(ScanRun& run) {
   identity.follow_symlinks = o.follow_symlinks;
   identity.max_depth = o.max_depth;
   identity.one_file_system = o.one_file_system;
+  identity.excludes = run.excludes;
 
   output::Manifest manifest;
   walk::WalkStart start;
@@ -289,7 +301,7 @@ int RunIncremental(ScanRun& run) {
     manifest.root_inode = run.walker->root_inode();
   }
   manifest.identity = identity;
-  manifest.options_json = OptionsJson(o, run.threads);
+  manifest.options_json = OptionsJson(o, run.threads, run.excludes);
   manifest.host = HostName();
   for (const auto& n : to_remove) {
     spdlog::info(
@@ -371,8 +383,24 @@ int RunScan(ScanOptions& o) {
   ScanRun run(o, o.threads > 0 ? static_cast<unsigned>(o.threads) : DefaultThreads(),
               AbsoluteNormalized(o.path), output::OutputPaths(o.output));
 
+  run.excludes = o.excludes;
+  for (const std::string& file : o.exclude_from) {
+    auto text = output::PosixFileSystem()->ReadFile(file);
+    if (!text.ok()) {
+      PrintError("--exclude-from: " + text.status().message());
+      return kExitFatal;
+    }
+    for (std::string& p : walk::ParsePatternFile(*text)) run.excludes.push_back(std::move(p));
+  }
+  auto filter = walk::ExcludeFilter::Create(run.excludes);
+  if (!filter.ok()) {
+    PrintError(filter.status().message() + " (see 'storage-scanner scan --help')");
+    return kExitUsage;
+  }
+
   walk::WalkOptions wo;
   wo.root = run.root;
+  if (!run.excludes.empty()) wo.filter = &*filter;
   wo.threads = run.threads;
   if (o.max_depth >= 0) wo.max_depth = static_cast<uint32_t>(o.max_depth);
   wo.follow_symlinks = o.follow_symlinks;
@@ -420,7 +448,7 @@ int RunScan(ScanOptions& o) {
       {"scan.root", Utf8(run.root)},
       {"scan.started_at", IsoTime(run.started)},
       {"scan.host", HostName()},
-      {"scan.options", OptionsJson(o, run.threads)},
+      {"scan.options", OptionsJson(o, run.threads, run.excludes)},
   };
   if (!IsValidUtf8(run.root)) run.metadata.push_back({"scan.root_b64", Base64Encode(run.root)});
   return o.incremental ? RunIncremental(run) : RunStandard(run);

@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <thread>
 
+#include "walk/exclude_filter.h"
+
 namespace sscan::cli {
 
 unsigned DefaultThreads() {
@@ -45,6 +47,18 @@ void AddScanOptions(CLI::App* cmd, ScanOptions* o) {
   cmd->add_flag("-x,--one-file-system", o->one_file_system,
                 "Do not descend into directories on other filesystems than the root's (mount "
                 "points are listed as rows, their contents are not)");
+  cmd->add_option("--exclude", o->excludes,
+                  "Leave out entries matching this glob (repeatable): against the name, or "
+                  "against the path below the root when the pattern has a '/'; an excluded "
+                  "directory is not entered. *, ?, [seq], [!seq] as in Python's fnmatch "
+                  "(e.g. --exclude .snapshot --exclude '.zfs' --exclude 'scratch/*/tmp')")
+      ->type_name("PATTERN")
+      ->allow_extra_args(false);
+  cmd->add_option("--exclude-from", o->exclude_from,
+                  "Read --exclude patterns from FILE, one per line; blank lines and lines "
+                  "starting with # are ignored (repeatable)")
+      ->type_name("FILE")
+      ->allow_extra_args(false);
   cmd->add_option("--max-rate", o->max_rate,
                   "At most N metadata operations (statx, getdents, open, readlink) per second, "
                   "all threads together; 0 = unlimited")
@@ -101,6 +115,9 @@ std::string Validate(ScanOptions* o) {
     return "--output-mode: " + o->output_mode + " must keep the owner's read and write bits (0600)";
   }
   o->file_mode = static_cast<unsigned>(mode);
+  for (const std::string& p : o->excludes) {
+    if (Status s = walk::ValidatePattern(p); !s.ok()) return s.message();
+  }
   return "";
 }
 

@@ -25,6 +25,8 @@ struct ScanOptions {
   bool one_file_system = false;
   int64_t max_rate = 0;  // 0: unlimited
   bool no_resolve_names = false;
+  std::vector<std::string> excludes;
+  std::vector<std::string> exclude_from;
   std::string output_mode = "0600";
   std::string compression = "zstd";
   double progress_interval = 10;

@@ -112,6 +112,9 @@ struct Segment {
   // Entries dropped by --exclude, each as the number of entries that precede it (see
   // WalkError::entry_index).
   std::vector<uint32_t> excluded_at;
+  // Metadata system calls (open, getdents, statx, readlink) made for this segment: what
+  // --max-rate limits and the progress log reports.
+  uint32_t operations = 0;
 
   std::string_view name(const Entry& e) const {
     return {names.data() + e.name_offset, e.name_length};
@@ -127,6 +130,7 @@ struct Segment {
     deferred_links.clear();
     excluded_at.clear();
     link_path.clear();
+    operations = 0;
     last = false;
     resume_cookie = 0;
   }

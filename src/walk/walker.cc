@@ -102,7 +102,7 @@ struct Walker::Impl {
 
   std::atomic<uint64_t> next_id{1};
   std::atomic<uint64_t> entries{0}, directories{0}, bytes{0}, errors{0}, vanished{0}, loops{0},
-      skipped_mounts{0}, excluded{0};
+      skipped_mounts{0}, excluded{0}, operations{0};
 
   std::mutex visited_mutex;  // --follow-symlinks: every directory entered, by (device, inode)
   std::unordered_set<DevIno, DevInoHash> visited;
@@ -139,7 +139,9 @@ struct Walker::Impl {
   }
 
   // --- rate limit -------------------------------------------------------------------------
-  void Throttle() {
+  // Every metadata system call goes through here: counted, and held to --max-rate.
+  void Throttle(uint32_t* counter) {
+    ++*counter;
     if (options.rate_limiter != nullptr) options.rate_limiter->Acquire(1);
   }
 
@@ -166,7 +168,8 @@ struct Walker::Impl {
     t.seq = child->start_seq;
     queue.Push(std::move(t));
   }
-  void EmitFailure(DirNode* dir, uint32_t seq, ErrorOp op, int err, Segment* seg);
+  void EmitFailure(DirNode* dir, uint32_t seq, ErrorOp op, int err, Segment* seg,
+                   uint32_t ops_made = 0);
   bool IsLoop(DirNode* parent, const EntryStat& st);
 
   // --- start and rounds -------------------------------------------------------------------
@@ -183,16 +186,17 @@ struct Walker::Impl {
 void Walker::Impl::RunTask(Task* task, Segment* seg, std::unique_ptr<DirentBuffer>* spare) {
   DirNode* dir = task->dir;
   const size_t bufsize = options.getdents_buffer_size;
+  uint32_t ops = 0;  // system calls made before the segment is set up
   int fd;
   std::unique_ptr<DirentBuffer> current;
   if (task->continuation) {
     fd = dir->fd;  // pinned by the task
     current = std::move(task->lookahead);
   } else {
-    Throttle();
+    Throttle(&ops);
     fd = fds.Acquire(dir);
     if (fd < 0) {
-      EmitFailure(dir, task->seq, ErrorOp::kOpen, -fd, seg);
+      EmitFailure(dir, task->seq, ErrorOp::kOpen, -fd, seg, ops);
       Unref(dir);
       return;
     }
@@ -201,18 +205,18 @@ void Walker::Impl::RunTask(Task* task, Segment* seg, std::unique_ptr<DirentBuffe
         lseek(fd, static_cast<off_t>(dir->start_cookie), SEEK_SET) < 0) {
       int err = errno;
       fds.Release(dir);
-      EmitFailure(dir, task->seq, ErrorOp::kGetdents, err, seg);
+      EmitFailure(dir, task->seq, ErrorOp::kGetdents, err, seg, ops);
       Unref(dir);
       return;
     }
     current = spare->get() != nullptr ? std::move(*spare) : std::make_unique<DirentBuffer>(bufsize);
-    Throttle();
+    Throttle(&ops);
     ssize_t n = ReadDirents(fd, current->bytes.get(), current->capacity);
     current->length = n > 0 ? static_cast<size_t>(n) : 0;
     if (n < 0) {
       fds.Release(dir);
       *spare = std::move(current);
-      EmitFailure(dir, task->seq, ErrorOp::kGetdents, static_cast<int>(-n), seg);
+      EmitFailure(dir, task->seq, ErrorOp::kGetdents, static_cast<int>(-n), seg, ops);
       Unref(dir);
       return;
     }
@@ -223,6 +227,7 @@ void Walker::Impl::RunTask(Task* task, Segment* seg, std::unique_ptr<DirentBuffe
   seg->dir = dir->info();
   seg->seq = task->seq;
   seg->round = dir->round;
+  seg->operations = ops;
   int lookahead_error = 0;
 
   if (current->length == 0) {  // empty directory (or nothing after the resume cookie)
@@ -232,7 +237,7 @@ void Walker::Impl::RunTask(Task* task, Segment* seg, std::unique_ptr<DirentBuffe
     // Read ahead: knowing now whether this is the last buffer saves a task per small
     // directory, and a large directory's next buffer goes to another worker right away.
     auto next = std::make_unique<DirentBuffer>(bufsize);
-    Throttle();
+    Throttle(&seg->operations);
     ssize_t m = ReadDirents(fd, next->bytes.get(), next->capacity);
     if (m > 0) {
       next->length = static_cast<size_t>(m);
@@ -305,7 +310,7 @@ void Walker::Impl::ProcessBuffer(DirNode* dir, int fd, const DirentBuffer& buf, 
     Entry e;
     e.cookie = cookie;
     const uint32_t index = static_cast<uint32_t>(seg->entries.size());
-    Throttle();
+    Throttle(&seg->operations);
     int err = StatEntry(fd, d.name, &e.stat);
     if (err != 0) {
       seg->errors.push_back({JoinPath(dir->path, name), ErrorOp::kStatx, err, {}, index});
@@ -318,7 +323,7 @@ void Walker::Impl::ProcessBuffer(DirNode* dir, int fd, const DirentBuffer& buf, 
 
     if (type == S_IFLNK) {
       char target[4096];
-      Throttle();
+      Throttle(&seg->operations);
       ssize_t n = readlinkat(fd, d.name, target, sizeof target);
       if (n >= 0) {
         e.has_target = true;
@@ -330,7 +335,7 @@ void Walker::Impl::ProcessBuffer(DirNode* dir, int fd, const DirentBuffer& buf, 
       }
       if (options.follow_symlinks && descend) {
         EntryStat t;
-        Throttle();
+        Throttle(&seg->operations);
         int terr = StatFollow(fd, d.name, &t);
         if (terr != 0) {
           seg->errors.push_back({JoinPath(dir->path, name), ErrorOp::kStatTarget, terr, {}, index});
@@ -380,8 +385,10 @@ bool Walker::Impl::IsLoop(DirNode* parent, const EntryStat& st) {
   return false;
 }
 
-void Walker::Impl::EmitFailure(DirNode* dir, uint32_t seq, ErrorOp op, int err, Segment* seg) {
+void Walker::Impl::EmitFailure(DirNode* dir, uint32_t seq, ErrorOp op, int err, Segment* seg,
+                               uint32_t ops_made) {
   seg->Clear();
+  seg->operations = ops_made;
   seg->kind = Segment::Kind::kListing;
   seg->dir = dir->info();
   seg->seq = seq;
@@ -452,6 +459,7 @@ void Walker::Impl::Emit(const Segment& seg) {
   vanished.fetch_add(v, std::memory_order_relaxed);
   skipped_mounts.fetch_add(mounts, std::memory_order_relaxed);
   excluded.fetch_add(seg.excluded_at.size(), std::memory_order_relaxed);
+  operations.fetch_add(seg.operations, std::memory_order_relaxed);
   if (!sink->Accept(seg)) walker->RequestStop();
 }
 
@@ -651,6 +659,7 @@ void Walker::Impl::DecideLink(PendingLink link) {
     if (pfd < 0) {
       err = -pfd;
     } else {
+      Throttle(&seg.operations);
       err = StatFollow(pfd, std::string(name).c_str(), &t);
       fds.Release(link.parent);
       if (err == 0 && (t.mode & S_IFMT) != S_IFDIR) err = ENOTDIR;
@@ -783,6 +792,7 @@ WalkStats Walker::stats() const {
   s.loops = m.loops.load(std::memory_order_relaxed);
   s.skipped_mounts = m.skipped_mounts.load(std::memory_order_relaxed);
   s.excluded = m.excluded.load(std::memory_order_relaxed);
+  s.operations = m.operations.load(std::memory_order_relaxed);
   return s;
 }
 

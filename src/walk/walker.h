@@ -52,6 +52,7 @@ struct WalkStats {
   uint64_t loops = 0;
   uint64_t skipped_mounts = 0;
   uint64_t excluded = 0;
+  uint64_t operations = 0;  // metadata system calls (what --max-rate limits)
 };
 
 // A directory whose listing a resumed walk must finish (or start), relative to the root.
