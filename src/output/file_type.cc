@@ -4,37 +4,35 @@
 
 namespace sscan::output {
 
-void AppendFileType(uint32_t mode, std::string_view name, std::string* out) {
+std::string_view FileType(uint32_t mode, std::string_view name, std::string* scratch) {
   switch (mode & S_IFMT) {
     case S_IFREG: {
       size_t dot = name.rfind('.');
-      if (dot == std::string_view::npos || dot == 0 || dot + 1 == name.size()) return;
-      for (char c : name.substr(dot + 1)) {
-        out->push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+      if (dot == std::string_view::npos || dot == 0 || dot + 1 == name.size()) return {};
+      std::string_view ext = name.substr(dot + 1);
+      bool upper = false;
+      for (char c : ext) upper |= (c >= 'A' && c <= 'Z');
+      if (!upper) return ext;  // the common case: no copy
+      scratch->clear();
+      for (char c : ext) {
+        scratch->push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
       }
-      return;
+      return *scratch;
     }
     case S_IFDIR:
-      out->append("directory");
-      return;
+      return "directory";
     case S_IFLNK:
-      out->append("symlink");
-      return;
+      return "symlink";
     case S_IFIFO:
-      out->append("fifo");
-      return;
+      return "fifo";
     case S_IFSOCK:
-      out->append("socket");
-      return;
+      return "socket";
     case S_IFBLK:
-      out->append("block_device");
-      return;
+      return "block_device";
     case S_IFCHR:
-      out->append("char_device");
-      return;
+      return "char_device";
     default:
-      out->append("unknown");
-      return;
+      return "unknown";
   }
 }
 

@@ -15,7 +15,8 @@
 
 namespace sscan::output {
 
-// Appends the file_type of an entry with st_mode `mode` and name `name` to `out`.
-void AppendFileType(uint32_t mode, std::string_view name, std::string* out);
+// The file_type of an entry with st_mode `mode` and name `name`: a view into `name`, into a
+// static string, or — only when the extension has upper-case letters — into `scratch`.
+std::string_view FileType(uint32_t mode, std::string_view name, std::string* scratch);
 
 }  // namespace sscan::output

@@ -57,16 +57,13 @@ RowGroupBuilder::RowGroupBuilder(size_t capacity, std::string root)
   path_bytes_.offsets.reserve(capacity + 1);
 }
 
-uint32_t RowGroupBuilder::InternString(DictColumn* col,
-                                       std::unordered_map<std::string, uint32_t>* map,
-                                       std::string_view raw) {
-  scratch_.assign(raw);
-  auto [it, inserted] = map->try_emplace(scratch_, static_cast<uint32_t>(map->size()));
-  if (inserted) {
-    AppendUtf8(&col->values.data, raw, false);
-    col->values.Seal();
-  }
-  return it->second;
+uint32_t RowGroupBuilder::InternString(DictColumn* col, StringIndex* map, std::string_view raw) {
+  if (auto it = map->find(raw); it != map->end()) return it->second;
+  const auto index = static_cast<uint32_t>(map->size());
+  map->emplace(std::string(raw), index);
+  AppendUtf8(&col->values.data, raw, false);
+  col->values.Seal();
+  return index;
 }
 
 uint32_t RowGroupBuilder::ParentIndex(const walk::Segment& seg) {
@@ -136,11 +133,10 @@ void RowGroupBuilder::AppendOne(const walk::Segment& seg, const walk::Entry& e,
   btime_valid_.push_back(st.has_btime ? 1 : 0);
 
   // file_type: consecutive entries mostly share it, so remember the last one.
-  scratch_.clear();
-  AppendFileType(st.mode, name, &scratch_);
-  if (last_type_index_ == UINT32_MAX || scratch_ != last_type_) {
-    last_type_ = scratch_;
-    last_type_index_ = InternString(&file_type_, &type_by_name_, last_type_);
+  const std::string_view type = FileType(st.mode, name, &scratch_);
+  if (last_type_index_ == UINT32_MAX || type != last_type_) {
+    last_type_.assign(type);
+    last_type_index_ = InternString(&file_type_, &type_by_name_, type);
   }
   file_type_.indices.push_back(last_type_index_);
 

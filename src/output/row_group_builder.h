@@ -68,8 +68,14 @@ class RowGroupBuilder {
 
  private:
   uint32_t ParentIndex(const walk::Segment& seg);
-  uint32_t InternString(DictColumn* col, std::unordered_map<std::string, uint32_t>* map,
-                        std::string_view raw);
+  // Heterogeneous lookup: find by string_view without building a std::string.
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  using StringIndex = std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>>;
+
+  uint32_t InternString(DictColumn* col, StringIndex* map, std::string_view raw);
   void AppendOne(const walk::Segment& seg, const walk::Entry& e, uint32_t parent_index,
                  uint32_t top_index);
   void FinishNames(const std::vector<int32_t>& ids, bool users, NameResolver* names,
@@ -91,8 +97,8 @@ class RowGroupBuilder {
   std::vector<uint8_t> owner_valid_, group_valid_;
 
   std::unordered_map<uint64_t, uint32_t> parent_by_dir_;
-  std::unordered_map<std::string, uint32_t> top_by_name_;
-  std::unordered_map<std::string, uint32_t> type_by_name_;
+  StringIndex top_by_name_;
+  StringIndex type_by_name_;
   std::string scratch_;
   std::string last_type_;
   uint32_t last_type_index_ = UINT32_MAX;

@@ -11,9 +11,7 @@
 namespace sscan::parquet {
 namespace {
 
-std::string_view Bytes(const uint8_t* p, size_t n) {
-  return {reinterpret_cast<const char*>(p), n};
-}
+std::string_view Bytes(const uint8_t* p, size_t n) { return {reinterpret_cast<const char*>(p), n}; }
 
 Status ColumnError(const ColumnSpec& spec, const std::string& what) {
   return Status::Error("parquet: column '" + spec.name + "': " + what);
@@ -33,6 +31,18 @@ size_t FirstBadOffset(std::span<const uint32_t> offsets, size_t data_size) {
   return SIZE_MAX;
 }
 
+// One pass over all values at once: if their concatenation is valid UTF-8 and no value starts
+// with a continuation byte (10xxxxxx), no value boundary falls inside a multi-byte sequence, so
+// every value is valid on its own. Much cheaper than a call per value for short strings.
+bool ConcatenationSplitsIntoValidUtf8(const uint8_t* base, std::span<const uint32_t> offsets) {
+  const size_t values = offsets.size() - 1;
+  if (!IsValidUtf8(Bytes(base + offsets[0], offsets[values] - offsets[0]))) return false;
+  for (size_t r = 0; r < values; ++r) {
+    if (offsets[r + 1] > offsets[r] && (base[offsets[r]] & 0xC0) == 0x80) return false;
+  }
+  return true;
+}
+
 Status ValidatePlainByteArrays(const ColumnSpec& spec, const ColumnData& c, size_t rows) {
   if (c.offsets.size() != rows + 1 && !(rows == 0 && c.offsets.empty())) {
     return ColumnError(spec, "expected " + std::to_string(rows + 1) + " offsets, got " +
@@ -43,9 +53,9 @@ Status ValidatePlainByteArrays(const ColumnSpec& spec, const ColumnData& c, size
         spec, "offset " + std::to_string(bad) + " is out of order or past the end of the data");
   }
   if (spec.logical != LogicalType::kString || rows == 0) return Status::Ok();
-  // Fast path: the whole byte range is ASCII, so every value in it is valid UTF-8.
   const uint8_t* base = c.data.data();
-  if (IsAscii(Bytes(base + c.offsets[0], c.offsets[rows] - c.offsets[0]))) return Status::Ok();
+  if (ConcatenationSplitsIntoValidUtf8(base, c.offsets.first(rows + 1))) return Status::Ok();
+  // Slow path (some value is invalid, or a null slot holds stray bytes): value by value.
   for (size_t r = 0; r < rows; ++r) {
     if (IsNull(c.validity, r)) continue;
     if (!IsValidUtf8(Bytes(base + c.offsets[r], c.offsets[r + 1] - c.offsets[r]))) {
@@ -76,9 +86,7 @@ Status ValidateDictionaryByteArrays(const ColumnSpec& spec, const ColumnData& c,
   }
   if (spec.logical != LogicalType::kString) return Status::Ok();
   const uint8_t* base = c.dict_data.data();
-  if (IsAscii(Bytes(base + c.dict_offsets[0], c.dict_offsets[entries] - c.dict_offsets[0]))) {
-    return Status::Ok();
-  }
+  if (ConcatenationSplitsIntoValidUtf8(base, c.dict_offsets)) return Status::Ok();
   // Check only the entries some non-null row uses: unused ones are never written.
   std::vector<uint8_t> checked(entries, 0);
   for (size_t r = 0; r < rows; ++r) {

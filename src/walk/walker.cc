@@ -148,16 +148,22 @@ struct Walker::Impl {
   // --- tasks ------------------------------------------------------------------------------
   void WorkerMain() {
     Segment segment;
-    std::unique_ptr<DirentBuffer> spare;
+    // Two getdents buffers per worker, reused: the one being processed and the read-ahead.
+    // A read-ahead that finds more entries travels with the continuation task instead.
+    std::unique_ptr<DirentBuffer> spare[2];
     Task task;
     while (queue.Pop(&task)) {
-      RunTask(&task, &segment, &spare);
+      RunTask(&task, &segment, spare);
       task = Task();
       queue.Done();
     }
   }
 
-  void RunTask(Task* task, Segment* seg, std::unique_ptr<DirentBuffer>* spare);
+  void RunTask(Task* task, Segment* seg, std::unique_ptr<DirentBuffer> spare[2]);
+  std::unique_ptr<DirentBuffer> Buffer(std::unique_ptr<DirentBuffer>* spare) {
+    if (*spare) return std::move(*spare);
+    return std::make_unique<DirentBuffer>(options.getdents_buffer_size);
+  }
   void ProcessBuffer(DirNode* dir, int fd, const DirentBuffer& buf, Segment* seg,
                      std::vector<DirNode*>* children);
   void EmitInOrder(DirNode* dir, Segment* seg, std::vector<DirNode*>* children);
@@ -183,9 +189,8 @@ struct Walker::Impl {
 };
 
 // ----------------------------------------------------------------------------------------------
-void Walker::Impl::RunTask(Task* task, Segment* seg, std::unique_ptr<DirentBuffer>* spare) {
+void Walker::Impl::RunTask(Task* task, Segment* seg, std::unique_ptr<DirentBuffer> spare[2]) {
   DirNode* dir = task->dir;
-  const size_t bufsize = options.getdents_buffer_size;
   uint32_t ops = 0;  // system calls made before the segment is set up
   int fd;
   std::unique_ptr<DirentBuffer> current;
@@ -209,13 +214,13 @@ void Walker::Impl::RunTask(Task* task, Segment* seg, std::unique_ptr<DirentBuffe
       Unref(dir);
       return;
     }
-    current = spare->get() != nullptr ? std::move(*spare) : std::make_unique<DirentBuffer>(bufsize);
+    current = Buffer(&spare[0]);
     Throttle(&ops);
     ssize_t n = ReadDirents(fd, current->bytes.get(), current->capacity);
     current->length = n > 0 ? static_cast<size_t>(n) : 0;
     if (n < 0) {
       fds.Release(dir);
-      *spare = std::move(current);
+      spare[0] = std::move(current);
       EmitFailure(dir, task->seq, ErrorOp::kGetdents, static_cast<int>(-n), seg, ops);
       Unref(dir);
       return;
@@ -236,7 +241,7 @@ void Walker::Impl::RunTask(Task* task, Segment* seg, std::unique_ptr<DirentBuffe
   } else {
     // Read ahead: knowing now whether this is the last buffer saves a task per small
     // directory, and a large directory's next buffer goes to another worker right away.
-    auto next = std::make_unique<DirentBuffer>(bufsize);
+    std::unique_ptr<DirentBuffer> next = Buffer(&spare[1]);
     Throttle(&seg->operations);
     ssize_t m = ReadDirents(fd, next->bytes.get(), next->capacity);
     if (m > 0) {
@@ -252,6 +257,7 @@ void Walker::Impl::RunTask(Task* task, Segment* seg, std::unique_ptr<DirentBuffe
     } else {
       seg->last = true;
       if (m < 0) lookahead_error = static_cast<int>(-m);
+      spare[1] = std::move(next);
     }
   }
 
@@ -266,7 +272,7 @@ void Walker::Impl::RunTask(Task* task, Segment* seg, std::unique_ptr<DirentBuffe
                            static_cast<uint32_t>(seg->entries.size())});
   }
   fds.Release(dir);
-  *spare = std::move(current);
+  spare[0] = std::move(current);
   EmitInOrder(dir, seg, &children);
   Unref(dir);
 }

@@ -7,9 +7,8 @@ namespace sscan::output {
 namespace {
 
 std::string Type(uint32_t mode, const std::string& name) {
-  std::string out;
-  AppendFileType(mode, name, &out);
-  return out;
+  std::string scratch;
+  return std::string(FileType(mode, name, &scratch));
 }
 
 TEST(FileTypeTest, ExtensionRulesOfTheContract) {
