@@ -9,8 +9,8 @@ wraps it with `scan_ok`, which also checks everything every successful scan must
 behind (the output and its sidecar, mode 0600, no temporary files) and reads the output with
 every reader.
 """
+import contextlib
 import os
-import re
 import shutil
 import stat
 import subprocess
@@ -24,8 +24,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from lib import readers, sidecar  # noqa: E402
-from lib.reference import stem_of  # noqa: E402
-from lib.privileges import SETPRIV_NOBODY  # noqa: E402
+from lib.compare import assert_rows_equal  # noqa: E402
+from lib.outputs import temp_files  # noqa: E402
+from lib.privileges import SETPRIV_NOBODY, as_user  # noqa: E402
+from lib.reference import Reference, reference_scan  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_TIMEOUT = 60
@@ -74,25 +76,6 @@ def run_scan(*args, timeout: float = DEFAULT_TIMEOUT, cwd=None, unprivileged: bo
                    done.stderr.decode(errors="replace"))
 
 
-def temp_files(output: Path) -> list[str]:
-    """Names in the output's directory that look like the scanner's temporary files."""
-    stem = re.escape(os.fsdecode(stem_of(os.fsencode(output.name))))
-    pattern = re.compile(r"\." + stem + r".*\.tmp-\d+")
-    return sorted(n for n in os.listdir(output.parent) if pattern.fullmatch(n))
-
-
-def directory_snapshot(directory: Path) -> dict[str, tuple[int, bytes | None]]:
-    """Name -> (mode, content) of everything directly in `directory`; content only for
-    regular files. Two snapshots compare equal when nothing was created, removed or
-    changed."""
-    snapshot = {}
-    for name in sorted(os.listdir(directory)):
-        st = os.lstat(directory / name)
-        content = (directory / name).read_bytes() if stat.S_ISREG(st.st_mode) else None
-        snapshot[name] = (st.st_mode, content)
-    return snapshot
-
-
 @dataclass
 class ScanOutput:
     run: ScanRun
@@ -101,14 +84,16 @@ class ScanOutput:
     errors: list[sidecar.ErrorRecord]
 
 
-def check_published(output: Path, run: ScanRun) -> None:
+def check_published(output: Path, run: ScanRun, temp_before: list[str]) -> None:
     """What every successful scan leaves: the output and its sidecar, both mode 0600 (they
-    name every user's files), and no temporary file."""
+    name every user's files), and no temporary file of its own (`temp_before` are files
+    with temporary-looking names that were there before the scan)."""
     for path in (output, sidecar.sidecar_path(output)):
         assert path.is_file(), f"{path.name} missing after a successful scan\n{run.describe()}"
         mode = stat.S_IMODE(path.stat().st_mode)
         assert mode == 0o600, f"{path.name} has mode {mode:04o}, expected 0600"
-    assert temp_files(output) == [], f"temporary files left behind\n{run.describe()}"
+    left = sorted(set(temp_files(output)) - set(temp_before))
+    assert left == [], f"temporary files left behind: {left}\n{run.describe()}"
 
 
 class Scanner:
@@ -125,12 +110,32 @@ class Scanner:
                 **kwargs) -> ScanOutput:
         """Scan, require success, check the published files, read the output with every
         reader (they must agree) and parse the sidecar."""
+        output = Path(os.fsdecode(output))
+        temp_before = temp_files(output) if output.parent.is_dir() else []
         run = self.scan(path, output, *options, **kwargs)
         assert run.returncode == 0, run.describe()
-        output = Path(os.fsdecode(output))
-        check_published(output, run)
+        check_published(output, run, temp_before)
         rows = readers.read_rows(output, readers_used)
         return ScanOutput(run, output, rows, sidecar.read_sidecar(output))
+
+    def check_against_reference(self, root, output, *, max_depth: int | None = None,
+                                follow_symlinks: bool = False, options=(), ignore=None,
+                                unprivileged: bool = False, cwd=None,
+                                **kwargs) -> tuple[ScanOutput, Reference]:
+        """Scan root with the options matching the reference arguments (plus `options`), and
+        require every row and every required sidecar record to be what the reference walk
+        predicts. The reference runs first (see reference_scan) and, for an unprivileged
+        scan, as the same user."""
+        with as_user() if unprivileged else contextlib.nullcontext():
+            ref = reference_scan(root, output, max_depth=max_depth,
+                                 follow_symlinks=follow_symlinks, cwd=cwd)
+        flags = [*(["--max-depth", str(max_depth)] if max_depth is not None else []),
+                 *(["--follow-symlinks"] if follow_symlinks else []), *options]
+        result = self.scan_ok(root, output, *flags, unprivileged=unprivileged, cwd=cwd,
+                              **kwargs)
+        assert_rows_equal(result.rows, ref.rows, root=ref.root, ignore=ignore)
+        sidecar.assert_errors_match(result.errors, ref.errors, ref.optional_errors, ref.root)
+        return result, ref
 
 
 @pytest.fixture(scope="session")

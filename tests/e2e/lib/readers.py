@@ -24,9 +24,9 @@ them unsigned; a reader that widens them to a signed or float type fails the che
 import glob
 import math
 import os
+import warnings
 
 import duckdb
-import fastparquet
 import numpy as np
 import pandas as pd
 import polars as pl
@@ -36,6 +36,11 @@ import pyarrow.parquet as pq
 from .compare import label
 from .reference import row_raw_path
 from .schema import ARROW_SCHEMA, COLUMNS, COLUMN_NAMES, PARQUET_ANNOTATIONS
+
+with warnings.catch_warnings():
+    # fastparquet 2026.9 reads, on import, a pandas option that pandas 3 deprecates.
+    warnings.filterwarnings("ignore", message="The 'future.infer_string' option is deprecated")
+    import fastparquet
 
 READERS = ("pyarrow", "polars", "duckdb", "pandas", "fastparquet")
 
