@@ -11,6 +11,7 @@ every reader.
 """
 import contextlib
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -106,8 +107,7 @@ class Scanner:
     def scan(self, path, output, *options, **kwargs) -> ScanRun:
         return self.run("scan", "--path", path, "--output", output, *options, **kwargs)
 
-    def scan_ok(self, path, output, *options, readers_used=readers.READERS,
-                **kwargs) -> ScanOutput:
+    def scan_ok(self, path, output, *options, **kwargs) -> ScanOutput:
         """Scan, require success, check the published files, read the output with every
         reader (they must agree) and parse the sidecar."""
         output = Path(os.fsdecode(output))
@@ -115,7 +115,7 @@ class Scanner:
         run = self.scan(path, output, *options, **kwargs)
         assert run.returncode == 0, run.describe()
         check_published(output, run, temp_before)
-        rows = readers.read_rows(output, readers_used)
+        rows = readers.read_rows(output)
         return ScanOutput(run, output, rows, sidecar.read_sidecar(output))
 
     def check_against_reference(self, root, output, *, max_depth: int | None = None,
@@ -136,6 +136,13 @@ class Scanner:
         assert_rows_equal(result.rows, ref.rows, root=ref.root, ignore=ignore)
         sidecar.assert_errors_match(result.errors, ref.errors, ref.optional_errors, ref.root)
         return result, ref
+
+
+@pytest.fixture(scope="session")
+def project_version() -> str:
+    """The version CMakeLists.txt declares, which --version and the file metadata report."""
+    cmake = (REPO / "CMakeLists.txt").read_text()
+    return re.search(r"project\(\s*storage_scanner\s+VERSION\s+([0-9.]+)", cmake).group(1)
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 (exit 1). Every refusal is one line on stderr and changes nothing: an existing output stays
 byte for byte what it was, and no file (output, sidecar or temporary) appears.
 """
-import re
 from pathlib import Path
 
 import pytest
@@ -10,11 +9,6 @@ import pytest
 from lib import trees
 from lib.outputs import directory_snapshot
 from lib.privileges import requires_root
-
-PROJECT_VERSION = re.search(
-    r"project\(\s*storage_scanner\s+VERSION\s+([0-9.]+)",
-    (Path(__file__).resolve().parents[2] / "CMakeLists.txt").read_text()).group(1)
-
 
 @pytest.mark.parametrize("args", [["--help"], ["scan", "--help"]], ids=["top", "scan"])
 def test_help_exits_0(scanner, args):
@@ -26,10 +20,10 @@ def test_help_exits_0(scanner, args):
 
 
 @pytest.mark.parametrize("args", [["--version"], ["scan", "--version"]], ids=["top", "scan"])
-def test_version_exits_0(scanner, args):
+def test_version_exits_0(scanner, args, project_version):
     run = scanner.run(*args)
     assert run.returncode == 0, run.describe()
-    assert PROJECT_VERSION in run.stdout, run.describe()
+    assert project_version in run.stdout, run.describe()
 
 
 @pytest.fixture

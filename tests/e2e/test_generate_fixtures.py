@@ -36,7 +36,8 @@ def test_generate_fixtures_counts_match_reference(tmp_path):
     many = files_in("many_files")
     assert len(many) == 500 and {r["file_type"] for r in many} == {"log"}
     # nested/level1/level2/level3: four directory levels, a file in each.
-    nested = [p for p, r in rows.items() if p.startswith("nested") and r["file_type"] == "directory"]
+    nested = [p for p, r in rows.items()
+              if p.startswith("nested") and r["file_type"] == "directory"]
     assert max(p.count("/") for p in nested) == 3 and len(nested) == 4
     assert len([p for p, r in rows.items() if p.startswith("nested/")
                 and r["file_type"] == "txt"]) == 4
@@ -58,7 +59,8 @@ def test_generate_fixtures_counts_match_reference(tmp_path):
 
 
 def listing(target: Path) -> dict[str, tuple]:
-    return {p: (r["file_type"], r["size"], r["symlink_target"]) for p, r in tree_rows(target).items()}
+    return {p: (r["file_type"], r["size"], r["symlink_target"])
+            for p, r in tree_rows(target).items()}
 
 
 def test_generate_fixtures_is_idempotent(tmp_path):

@@ -35,7 +35,7 @@ def test_special_character_names(scanner, tmp_path, output):
 
 def test_non_utf8_name_round_trips_through_path_bytes(scanner, tmp_path, output):
     root = trees.make_non_utf8_tree(tmp_path / "tree")
-    result, ref = scanner.check_against_reference(root, output)
+    result, _ = scanner.check_against_reference(root, output)
     by_raw = {row_raw_path(r): r for r in result.rows}
     raw_root = os.fsencode(root)
     for name in trees.NON_UTF8_NAMES:

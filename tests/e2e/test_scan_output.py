@@ -5,7 +5,6 @@ import os
 import re
 import socket
 import stat
-from pathlib import Path
 
 from lib import trees
 from lib.outputs import directory_snapshot
@@ -96,20 +95,15 @@ def test_own_output_names_skipped_only_in_output_directory(scanner, tmp_path):
     output = root / "out" / "scan.parquet"
     result, _ = scanner.check_against_reference(
         root, output, ignore={os.fsencode(root / "out"): WRITTEN_DIR_COLUMNS})
-    in_out = {os.path.basename(r["path"]) for r in result.rows if r["parent_path"] == str(root / "out")}
+    in_out = {os.path.basename(r["path"]) for r in result.rows
+              if r["parent_path"] == str(root / "out")}
     elsewhere = {os.path.basename(r["path"]) for r in result.rows
                  if r["parent_path"] == str(root / "elsewhere")}
     assert in_out == set(LOOKALIKES)
     assert elsewhere == set(OWN_NAMES + LOOKALIKES)
 
 
-def project_version() -> str:
-    match = re.search(r"project\(\s*storage_scanner\s+VERSION\s+([0-9.]+)",
-                      (Path(__file__).resolve().parents[2] / "CMakeLists.txt").read_text())
-    return match.group(1)
-
-
-def test_file_key_value_metadata(scanner, tmp_path, output):
+def test_file_key_value_metadata(scanner, tmp_path, output, project_version):
     """The contract names the facts, not the keys: scan root, start time, host, version."""
     root = trees.make_seed_unit_tree(tmp_path / "tree")
     scanner.scan_ok(root, output)
@@ -120,7 +114,7 @@ def test_file_key_value_metadata(scanner, tmp_path, output):
 
     assert str(root) in values_where("root"), metadata
     assert socket.gethostname() in values_where("host"), metadata
-    assert any(project_version() in v for v in values_where("version")), metadata
+    assert any(project_version in v for v in values_where("version")), metadata
     assert [v for v in values_where("start") if re.search(r"\d", v)], metadata
 
 

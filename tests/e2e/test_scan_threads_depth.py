@@ -40,6 +40,6 @@ def test_max_depth_zero_is_the_root_only(scanner, varied_tree, output):
 def test_max_depth_levels(scanner, varied_tree, output, depth):
     """Rows down to depth N; directories at depth N are rows but are not read. 42 is the
     deepest entry of the tree, so 42 and 100 must both give the whole tree."""
-    result, ref = scanner.check_against_reference(varied_tree, output, max_depth=depth,
-                                                  options=["--threads", "4"])
+    result, _ = scanner.check_against_reference(varied_tree, output, max_depth=depth,
+                                                options=["--threads", "4"])
     assert max(r["depth"] for r in result.rows) == min(depth, 42)

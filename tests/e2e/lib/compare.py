@@ -36,7 +36,10 @@ def _column_differences(actual: dict, expected: dict, ignored: set[str]) -> list
         if (column == "accessed_time" and expected["file_type"] == "directory"
                 and isinstance(got, int) and isinstance(want, int) and got >= want):
             continue
-        differences.append(f"{column}: expected {want!r}, got {got!r}")
+        if column == "permissions" and isinstance(got, int) and isinstance(want, int):
+            differences.append(f"{column}: expected {want:#o}, got {got:#o}")
+        else:
+            differences.append(f"{column}: expected {want!r}, got {got!r}")
     return differences
 
 

@@ -6,15 +6,17 @@ every result to the same shape (a list of dicts of Python int / str / bytes / No
 reference.py produces); asserts that all readers return the same rows; checks each file's
 footer; and returns the rows.
 
-What each reader must make of the schema (from lib/schema.py):
+What each reader must make of the schema (from lib/schema.py), per Arrow type:
 
-| Arrow (pyarrow) | polars  | duckdb   | pandas (pyarrow engine)       | fastparquet          |
-|-----------------|---------|----------|-------------------------------|----------------------|
-| string          | String  | VARCHAR  | str (pandas 3 StringDtype)    | object or str        |
-| uint64 / uint32 | UInt64 / UInt32 | UBIGINT / UINTEGER | uint64 / uint32   | uint64 / uint32      |
-| int64           | Int64   | BIGINT   | int64                         | int64                |
-| int64, nullable | Int64   | BIGINT   | int64 without nulls, float64 with nulls | Int64 (masked), or int64 without nulls |
-| binary, nullable| Binary  | BLOB     | object (bytes / None)         | object               |
+- string: polars String, duckdb VARCHAR, pandas str (pandas 3 StringDtype), fastparquet
+  object or str.
+- uint64 / uint32: polars UInt64 / UInt32, duckdb UBIGINT / UINTEGER, pandas and
+  fastparquet uint64 / uint32.
+- int64: polars Int64, duckdb BIGINT, pandas and fastparquet int64.
+- int64, nullable (created_time): polars Int64, duckdb BIGINT, pandas int64 without nulls and
+  float64 with nulls, fastparquet Int64 (masked) or int64 when the statistics say no nulls.
+- binary, nullable (path_bytes): polars Binary, duckdb BLOB, pandas and fastparquet object
+  (bytes / None).
 
 pandas turns a nullable integer column with nulls into float64. That is what a user gets from
 `pd.read_parquet`, so it is accepted, provided every value comes back as an exact integer
