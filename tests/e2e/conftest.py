@@ -101,8 +101,14 @@ class Scanner:
     def __init__(self, binary: Path):
         self.binary = binary
 
-    def run(self, *args, **kwargs) -> ScanRun:
-        return run_scan(*args, binary=self.binary, **kwargs)
+    def run(self, *args, unprivileged: bool = False, **kwargs) -> ScanRun:
+        if unprivileged:
+            with as_user():
+                reachable = os.access(self.binary, os.X_OK)
+            if not reachable:
+                pytest.fail(f"nobody cannot execute {self.binary} (a parent directory closed to "
+                            "other users?); the unprivileged tests need it")
+        return run_scan(*args, binary=self.binary, unprivileged=unprivileged, **kwargs)
 
     def scan(self, path, output, *options, **kwargs) -> ScanRun:
         return self.run("scan", "--path", path, "--output", output, *options, **kwargs)
