@@ -268,6 +268,9 @@ class _Walker:
         if stat.S_ISDIR(st.st_mode):
             dir_id = (st.st_dev, st.st_ino)
             if dir_id in ancestors:
+                # A directory that is its own ancestor (a bind-mount loop): listed, not
+                # entered, and reported — an administrator should know the tree loops.
+                self.ref.errors.append(ExpectedError(path, "loop", 0))
                 return
             if self.follow and dir_id in self.visited:
                 self.ref.optional_errors.append(ExpectedError(path, "loop", 0))
