@@ -23,7 +23,7 @@ run_suite() {
   ctest --test-dir "build/$flavour" --output-on-failure -j2
   echo "=== $flavour: python suites"
   SSCAN_BUILD_DIR="$root/build/$flavour" "$root/.venv/bin/python" -m pytest -q -n 2 \
-    tests/conformance tests/e2e "${pytest_args[@]}"
+    "${pytest_args[@]}"
 }
 
 run_suite release
