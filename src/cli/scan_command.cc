@@ -177,6 +177,7 @@ void LogSummary(const ScanRun& run, const walk::WalkStats& stats, double elapsed
 }
 
 int RunStandard(ScanRun& run) {
+  RemoveStaleTemps(run.paths);
   auto sink = output::StandardOutput::Open(run.paths, run.config);
   if (!sink.ok()) {
     PrintError(sink.status().message());
@@ -303,6 +304,8 @@ int RunIncremental(ScanRun& run) {
   manifest.identity = identity;
   manifest.options_json = OptionsJson(o, run.threads, run.excludes);
   manifest.host = HostName();
+  // Every check has passed: only now may anything in the output directory change.
+  RemoveStaleTemps(run.paths);
   for (const auto& n : to_remove) {
     spdlog::info(
         "removing {}/{}: published after the last manifest update, its rows will be "
@@ -428,8 +431,6 @@ int RunScan(ScanOptions& o) {
     walker.SetOutputDirectory(out_dir.st_dev, out_dir.st_ino,
                               [paths](std::string_view name) { return paths->IsOwnOutput(name); });
   }
-  RemoveStaleTemps(run.paths);
-
   run.started = std::time(nullptr);
   output::NameResolver names(!o.no_resolve_names);
   output::ErrorLogger logger(run.paths.errors_file());
