@@ -1,4 +1,6 @@
 // main.cc — storage-scanner's command line: subcommands, help, version, exit codes.
+#include <malloc.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <string>
@@ -33,6 +35,11 @@ Logging: info; debug with --verbose; STORAGE_SCANNER_LOG=debug|info|warn|error|o
 
 int main(int argc, char** argv) {
   using sscan::cli::kExitUsage;
+  // Row groups and Parquet pages are large buffers allocated and freed by many worker
+  // threads. glibc raises its mmap threshold after the first such free and then keeps them in
+  // per-thread arenas, so the resident size grew with the thread count; a fixed threshold
+  // hands them back to the kernel when freed.
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
   CLI::App app{
       "storage-scanner: walk a filesystem in parallel and write every entry's metadata "
       "to Apache Parquet"};

@@ -45,7 +45,7 @@ std::span<const uint8_t> Bytes(const std::string& s) {
 RowGroupBuilder::RowGroupBuilder(size_t capacity, std::string root)
     : capacity_(capacity), root_(std::move(root)), root_parent_(ParentOf(root_)) {
   path_.offsets.reserve(capacity + 1);
-  path_.data.reserve(capacity * 64);
+  path_.data.reserve(capacity * 72);
   for (auto* v :
        {&size_, &mtime_, &atime_, &btime_, &inode_, &allocated_, &nlink_, &device_, &ctime_}) {
     v->reserve(capacity);
@@ -103,7 +103,12 @@ void RowGroupBuilder::AppendOne(const walk::Segment& seg, const walk::Entry& e,
   const bool is_root = seg.kind == walk::Segment::Kind::kRoot;
   const walk::EntryStat& st = e.stat;
 
-  // path (+ path_bytes when the raw path is not UTF-8)
+  // path (+ path_bytes when the raw path is not UTF-8). The path buffer is the builder's
+  // largest; grow it by a quarter, not by std::string's doubling, which would leave up to
+  // half of it unused in every row group held in memory.
+  if (path_.data.size() + seg.dir.path.size() + name.size() + 2 > path_.data.capacity()) {
+    path_.data.reserve(path_.data.capacity() + path_.data.capacity() / 4 + 4096);
+  }
   const bool name_ok = IsValidUtf8(name);
   const bool path_ok = is_root ? seg.dir.path_is_utf8 : (seg.dir.path_is_utf8 && name_ok);
   if (path_ok) {

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "walk/segment.h"
+#include "walk/work_queue.h"
 
 namespace sscan::walk {
 
@@ -71,6 +72,11 @@ struct DirNode {
   std::mutex emit_mutex;
   uint32_t next_emit_seq = 0;
   std::map<uint32_t, ParkedSegment> parked;
+  // Segments of this directory being stat'ed or parked. An enormous directory is read ahead
+  // only while this stays under a limit; the next continuation waits here until a segment
+  // is emitted, so parked segments (and their memory) stay bounded per directory.
+  uint32_t in_flight = 0;
+  std::unique_ptr<Task> held_continuation;
 
   std::string_view name() const { return std::string_view(path).substr(name_offset); }
   DirInfo info() const {

@@ -44,6 +44,11 @@
 namespace sscan::walk {
 namespace {
 
+// How many segments of one directory may be stat'ed or parked at once (see DirNode::in_flight):
+// enough to spread an enormous directory over the workers, few enough to bound the memory of
+// segments parked behind a slow one.
+constexpr uint32_t kMaxSegmentsInFlight = 8;
+
 struct DevIno {
   uint64_t device;
   uint64_t inode;
@@ -234,6 +239,10 @@ void Walker::Impl::RunTask(Task* task, Segment* seg, std::unique_ptr<DirentBuffe
   seg->round = dir->round;
   seg->operations = ops;
   int lookahead_error = 0;
+  if (!task->continuation) {
+    std::lock_guard lock(dir->emit_mutex);
+    ++dir->in_flight;  // this task's own segment
+  }
 
   if (current->length == 0) {  // empty directory (or nothing after the resume cookie)
     seg->last = true;
@@ -246,14 +255,21 @@ void Walker::Impl::RunTask(Task* task, Segment* seg, std::unique_ptr<DirentBuffe
     ssize_t m = ReadDirents(fd, next->bytes.get(), next->capacity);
     if (m > 0) {
       next->length = static_cast<size_t>(m);
-      Task cont;
-      cont.dir = dir;
+      auto cont = std::make_unique<Task>();
+      cont->dir = dir;
       Ref(dir);
       fds.Acquire(dir);  // already open: just another pin, kept by the continuation
-      cont.seq = task->seq + 1;
-      cont.continuation = true;
-      cont.lookahead = std::move(next);
-      queue.PushContinuation(std::move(cont));
+      cont->seq = task->seq + 1;
+      cont->continuation = true;
+      cont->lookahead = std::move(next);
+      std::unique_lock lock(dir->emit_mutex);
+      if (dir->in_flight >= kMaxSegmentsInFlight) {
+        dir->held_continuation = std::move(cont);  // released by EmitInOrder
+      } else {
+        ++dir->in_flight;
+        lock.unlock();
+        queue.PushContinuation(std::move(*cont));
+      }
     } else {
       seg->last = true;
       if (m < 0) lookahead_error = static_cast<int>(-m);
@@ -434,6 +450,13 @@ void Walker::Impl::EmitInOrder(DirNode* dir, Segment* seg, std::vector<DirNode*>
     }
     lock.lock();
     ++dir->next_emit_seq;
+    if (dir->in_flight > 0) --dir->in_flight;
+    std::unique_ptr<Task> release;
+    if (dir->held_continuation && dir->in_flight < kMaxSegmentsInFlight) {
+      release = std::move(dir->held_continuation);
+      ++dir->in_flight;
+    }
+    if (release) queue.PushContinuation(std::move(*release));
     auto it = dir->parked.find(dir->next_emit_seq);
     if (it == dir->parked.end()) {
       lock.unlock();
