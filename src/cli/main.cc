@@ -9,6 +9,7 @@
 #include "cli/exit_codes.h"
 #include "cli/scan_command.h"
 #include "cli/scan_options.h"
+#include "cli/signal_watcher.h"
 
 namespace {
 
@@ -40,6 +41,10 @@ int main(int argc, char** argv) {
   // per-thread arenas, so the resident size grew with the thread count; a fixed threshold
   // hands them back to the kernel when freed.
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
+  // Before anything else: a SIGINT/SIGTERM arriving while a scan starts up must still end in
+  // a clean stop, not in the default action. Commands other than scan restore the default
+  // behaviour after parsing.
+  sscan::cli::SignalWatcher::InstallHandlers();
   CLI::App app{
       "storage-scanner: walk a filesystem in parallel and write every entry's metadata "
       "to Apache Parquet"};
@@ -75,5 +80,6 @@ int main(int argc, char** argv) {
     }
     return sscan::cli::RunScan(scan_options);
   }
+  sscan::cli::SignalWatcher::RestoreDefaults();
   return kExitUsage;
 }

@@ -155,7 +155,7 @@ std::pair<int, double> Walk(ScanRun& run, const walk::WalkStart& start, SignalWa
   walker->Run(start);
   progress.Stop();
   double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return {signals->received(), elapsed};
+  return {SignalWatcher::received(), elapsed};
 }
 
 void LogSummary(const ScanRun& run, const walk::WalkStats& stats, double elapsed) {
@@ -378,7 +378,6 @@ void PrintError(const std::string& message) {
 }
 
 int RunScan(ScanOptions& o) {
-  SignalWatcher::BlockStopSignals();
   if (std::string err = SetUpLogging(o.verbose); !err.empty()) {
     PrintError(err);
     return kExitUsage;

@@ -1,50 +1,70 @@
 #include "cli/signal_watcher.h"
 
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
-
-#include <ctime>
 
 #include "cli/exit_codes.h"
 
 namespace sscan::cli {
 namespace {
 
-sigset_t StopSignals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  return set;
+std::atomic<int> first_signal{0};
+int wake_pipe[2] = {-1, -1};
+
+void OnSignal(int sig) {
+  int expected = 0;
+  if (!first_signal.compare_exchange_strong(expected, sig)) {
+    // A second signal: the user means it. Temporary files are left under hidden names and
+    // removed by the next run; published chunks and the manifest are always consistent.
+    _exit(sig == SIGINT ? kExitInterrupted : kExitTerminated);
+  }
+  const char byte = 1;
+  [[maybe_unused]] ssize_t n = write(wake_pipe[1], &byte, 1);
+}
+
+void SetAction(void (*handler)(int)) {
+  struct sigaction sa {};
+  sa.sa_handler = handler;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;  // system calls of the walk resume; the stop is cooperative
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
 }
 
 }  // namespace
 
-SignalWatcher::~SignalWatcher() { Uninstall(); }
-
-void SignalWatcher::BlockStopSignals() {
-  sigset_t set = StopSignals();
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+void SignalWatcher::InstallHandlers() {
+  if (wake_pipe[0] < 0 && pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return;
+  SetAction(OnSignal);
 }
 
+void SignalWatcher::RestoreDefaults() { SetAction(SIG_DFL); }
+
+int SignalWatcher::received() { return first_signal.load(); }
+
+SignalWatcher::~SignalWatcher() { Uninstall(); }
+
 void SignalWatcher::Install(std::function<void()> on_first_signal) {
+  InstallHandlers();
   on_signal_ = std::move(on_first_signal);
-  sigset_t set = StopSignals();
-  thread_ = std::thread([this, set] {
-    const timespec tick{0, 200 * 1000 * 1000};
+  thread_ = std::thread([this] {
+    bool handled = false;
     while (!done_.load()) {
-      int sig = sigtimedwait(&set, nullptr, &tick);
-      if (sig <= 0) continue;
-      if (received_.load() != 0) {
-        // A second signal: the user means it. Temporary files are left under hidden names and
-        // removed by the next run; published chunks and the manifest are always consistent.
-        _exit(sig == SIGINT ? kExitInterrupted : kExitTerminated);
+      pollfd p{wake_pipe[0], POLLIN, 0};
+      poll(&p, 1, 200);
+      char buf[16];
+      while (read(wake_pipe[0], buf, sizeof buf) > 0) {
       }
-      received_.store(sig);
-      spdlog::warn("{} received: stopping (a second signal stops at once)",
-                   sig == SIGINT ? "SIGINT" : "SIGTERM");
-      if (on_signal_) on_signal_();
+      int sig = first_signal.load();
+      if (sig != 0 && !handled) {
+        handled = true;
+        spdlog::warn("{} received: stopping (a second signal stops at once)",
+                     sig == SIGINT ? "SIGINT" : "SIGTERM");
+        if (on_signal_) on_signal_();
+      }
     }
   });
 }

@@ -1,13 +1,15 @@
 // signal_watcher.h — SIGINT and SIGTERM become a clean stop, not a torn file.
 //
-// BlockStopSignals() must run before any other thread exists, so every thread inherits the
-// mask and no signal can kill the process uncleanly; Install() then starts one thread that
-// waits for them with sigtimedwait. The
-// first signal calls the stop callback: the walk winds down, incremental mode publishes what it
-// has and updates its manifest, and the process exits 130 (SIGINT) or 143 (SIGTERM) so a Slurm
-// script can tell "interrupted, resume me" from "broken". A second signal exits at once.
+// InstallHandlers() runs first thing in main(): a sigaction handler records the first signal
+// and wakes the watcher through a self-pipe (async-signal-safe: one atomic store, one write).
+// A handler, unlike a blocked signal mask, works whichever thread the kernel picks to deliver
+// the signal — including threads that exist before main(), as sanitizer runtimes start.
+// Install() starts the thread that turns the recorded signal into a stop request: the walk
+// winds down, incremental mode publishes what it has, and the process exits 130 (SIGINT) or
+// 143 (SIGTERM) so a Slurm script can tell "interrupted, resume me" from "broken". A second
+// signal exits at once from the handler.
 //
-// Thread safety: Install/Uninstall from the main thread; received() from any.
+// Thread safety: InstallHandlers/Install/Uninstall from the main thread; received() from any.
 #pragma once
 
 #include <atomic>
@@ -23,16 +25,21 @@ class SignalWatcher {
   SignalWatcher(const SignalWatcher&) = delete;
   SignalWatcher& operator=(const SignalWatcher&) = delete;
 
-  static void BlockStopSignals();
+  // Records SIGINT/SIGTERM from now on instead of dying (idempotent).
+  static void InstallHandlers();
+  // Back to the default action (for commands that need no clean stop).
+  static void RestoreDefaults();
+
+  // Starts watching: `on_first_signal` runs on the watcher's thread, once, also for a signal
+  // that arrived before Install().
   void Install(std::function<void()> on_first_signal);
   void Uninstall();
   // 0 when no signal arrived, else the signal number.
-  int received() const { return received_.load(); }
+  static int received();
 
  private:
   std::thread thread_;
   std::atomic<bool> done_{false};
-  std::atomic<int> received_{0};
   std::function<void()> on_signal_;
 };
 

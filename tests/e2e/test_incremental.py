@@ -78,6 +78,15 @@ def start_scan(root: Path, output: Path, *options, env=None) -> subprocess.Popen
                             env={**os.environ, **(env or {})})
 
 
+def wait_until_running(proc: subprocess.Popen, output: Path, timeout: float = 60) -> None:
+    """The random moment starts once the scan runs (its manifest exists): start-up time varies
+    a lot (a sanitizer build, a loaded machine) and is not what these tests are about."""
+    manifest = output.parent / (output.name.removesuffix(".parquet") + "_manifest.json")
+    deadline = time.monotonic() + timeout
+    while not manifest.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
 def finish(proc: subprocess.Popen, timeout: float = 120) -> tuple[int, str]:
     try:
         _, err = proc.communicate(timeout=timeout)
@@ -207,7 +216,8 @@ def test_random_interruptions_resume_exactly_once(big_tree, output, sig):
     options = ("--rows-per-chunk", "3000", "-b", "1000", "--max-rate", "250000")
     for _ in range(ITERATIONS):
         proc = start_scan(root, output, *options)
-        time.sleep(rng.uniform(0.05, 0.6))
+        wait_until_running(proc, output)
+        time.sleep(rng.uniform(0.0, 0.5))
         proc.send_signal(sig)
         rc, err = finish(proc)
         if rc == 0:
