@@ -36,7 +36,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 readonly ZIG_VERSION=0.17.0
-# sha256 of ziglang-0.17.0-py3-none-manylinux_2_12_x86_64.manylinux2010_x86_64.musllinux_1_1_x86_64.whl
+# sha256 of the wheel pip picks here (Linux x86_64):
+#   ziglang-0.17.0-py3-none-manylinux_2_12_x86_64.manylinux2010_x86_64.musllinux_1_1_x86_64.whl
 readonly ZIG_SHA256=97079827064a7492cce5541ceb438ae8003ce1e54e399676da2d62fb7a5dc08b
 readonly TARGET=x86_64-linux-gnu.2.28
 readonly FLAVOUR="release, portable glibc>=2.28"
@@ -226,7 +227,8 @@ extra=(${SSCAN_CMAKE_ARGS:-})
 cmake -S "$root" -B "$bld" -G Ninja "${toolchain[@]}" -DCMAKE_FIND_ROOT_PATH="$prefix" \
   -DCMAKE_BUILD_TYPE=Release -DSSCAN_WERROR=ON -DSSCAN_BUILD_TESTS=OFF -DSSCAN_BUILD_BENCH=OFF \
   -DSSCAN_FLAVOUR="$FLAVOUR" -DCMAKE_CXX_FLAGS="-g0 -ffile-prefix-map=$root=." \
-  -DCMAKE_C_FLAGS="-g0 -ffile-prefix-map=$root=." -DCMAKE_EXE_LINKER_FLAGS="-s -Wl,--build-id=sha1" \
+  -DCMAKE_C_FLAGS="-g0 -ffile-prefix-map=$root=." \
+  -DCMAKE_EXE_LINKER_FLAGS="-s -Wl,--build-id=sha1" \
   "${extra[@]}" >/dev/null
 echo "$key" >"$bld/.deps-key"
 cmake --build "$bld"

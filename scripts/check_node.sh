@@ -35,7 +35,11 @@ fail() { printf 'FAIL  %s\n' "$*"; failed=1; }
 info() { printf 'info  %s\n' "$*"; }
 
 arch=$(uname -m)
-[[ $arch == x86_64 ]] && ok "architecture $arch" || fail "architecture $arch: the release is built for x86_64"
+if [[ $arch == x86_64 ]]; then
+  ok "architecture $arch"
+else
+  fail "architecture $arch: the release is built for x86_64"
+fi
 
 glibc=$(getconf GNU_LIBC_VERSION 2>/dev/null | awk '{print $2}')
 if [[ -z $glibc ]]; then
