@@ -61,6 +61,9 @@ mkdir -p "$cache"
 cache=$(cd "$cache" && pwd)
 log() { printf 'build_release: %s\n' "$*" >&2; }
 elapsed() { echo "$((SECONDS - $1)) s"; }
+# Clones and worktrees on one machine share the cache: one of them fills it at a time.
+exec 9>"$cache/.lock"
+flock 9
 
 # --- zig ----------------------------------------------------------------------------------
 zig_env=$cache/zig-$ZIG_VERSION
@@ -208,9 +211,22 @@ if [[ ! -f $deps/.complete ]]; then
     build_dep "$deps/src/$pkg/$sub" "$deps/build/$pkg" "$prefix" $args
     log "  $spec built in $(elapsed "$t1")"
   done
+  # Only the installed prefix is needed from now on (the logs stay, for the curious).
+  rm -rf "$deps/src"
+  find "$deps/build" -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
   touch "$deps/.complete"
   log "dependencies built in $(elapsed "$t0")"
 fi
+# Dependency builds of recipes nobody has used for two weeks go, and so do unfinished ones
+# (a build that was killed: nobody else is building, we hold the lock).
+touch "$deps/.complete"
+for old in "$cache"/deps-*; do
+  [[ $old == "$deps" ]] && continue
+  if [[ ! -f $old/.complete || -n $(find "$old/.complete" -mtime +14) ]]; then
+    rm -rf "$old"
+  fi
+done
+flock -u 9
 
 # --- storage-scanner ----------------------------------------------------------------------
 bld=$root/build/portable
