@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from release_lib import REPO
 
 # Build directories and the scripts that produce them (cmake --install is allowed on these).
 BUILD_DIRS = {"build/portable": "scripts/build_release.sh", "build/release": "scripts/build.sh"}

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import REPO, describe, project_version, run
+from release_lib import REPO, describe, project_version, run
 
 
 def developer_scripts() -> set[str]:

@@ -23,7 +23,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import REPO, describe, git_revision, project_version, run
+from release_lib import REPO, describe, git_revision, project_version, run
 
 ALLOWED_NEEDED = {"libc.so.6", "ld-linux-x86-64.so.2", "libm.so.6", "libpthread.so.0",
                   "libdl.so.2", "librt.so.1"}
