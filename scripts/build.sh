@@ -10,7 +10,8 @@ flavour=${1:-release}
 case $flavour in
   release) args=(-DCMAKE_BUILD_TYPE=Release) ;;
   debug) args=(-DCMAKE_BUILD_TYPE=Debug) ;;
-  asan) args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DSSCAN_SANITIZE=ON -DSSCAN_BUILD_BENCH=OFF) ;;
+  asan) args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DSSCAN_SANITIZE=ON -DSSCAN_BUILD_BENCH=OFF
+              -DSSCAN_MANPAGE=OFF) ;;
   *) echo "usage: build.sh [release|debug|asan]" >&2; exit 2 ;;
 esac
 # shellcheck disable=SC2206

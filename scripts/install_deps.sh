@@ -10,6 +10,9 @@ packages=(
   libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libzstd-dev libsnappy-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang clang-format clang-tidy libclang-rt-14-dev
+  # portable release (scripts/build_release.sh: apt-get source + dpkg-source, zig from PyPI
+  # into a venv) and its checks (readelf/objdump, chroot, groff for the man page)
+  dpkg-dev patch binutils groff-base
   # python test and analysis tooling (packages from PyPI go into .venv, see setup_venv.sh)
   python3 python3-venv python3-pip
   # tools the tests and benchmarks drive

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # test.sh — set up everything and run every test: unit tests (GoogleTest) and the Python suites
-# (Parquet conformance, end-to-end scans), first against the release build, then the whole
-# suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# (Parquet conformance, end-to-end scans), first against the release build, then the release
+# checks (tests/release: the portable binary of scripts/build_release.sh, cmake --install, the
+# container recipes), then the whole suite again under AddressSanitizer +
+# UndefinedBehaviorSanitizer.
 #
 #   scripts/test.sh            everything (what CI runs)
 #   SSCAN_SKIP_ASAN=1 ...      skip the sanitizer pass (quicker local runs)
-#   PYTEST_ARGS="-k resume"    extra pytest arguments
+#   SSCAN_SKIP_PORTABLE=1 ...  skip the portable build and the release checks
+#   PYTEST_ARGS="-k resume"    extra pytest arguments (for the conformance and e2e suites)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -27,6 +30,13 @@ run_suite() {
 }
 
 run_suite release
+if [[ -z ${SSCAN_SKIP_PORTABLE:-} ]]; then
+  echo "=== portable: build (scripts/build_release.sh)"
+  scripts/build_release.sh
+  echo "=== release checks"
+  # PYTEST_ARGS are not passed on: a -k meant for the suites above would deselect them all.
+  SSCAN_BUILD_DIR="$root/build/release" "$root/.venv/bin/python" -m pytest -q tests/release
+fi
 if [[ -z ${SSCAN_SKIP_ASAN:-} ]]; then
   run_suite asan
 fi
