@@ -1,0 +1,133 @@
+"""Every form of SNAPSHOT gives the same figures; an incomplete scan is flagged; a snapshot
+that cannot be read is refused with one line on stderr and a non-zero exit."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+import treegen
+from conftest import WRAPPER, analyze_json, run_analyze
+
+
+def figures_only(report: dict) -> dict:
+    """The report without what describes the input (file count, spec, manifests)."""
+    return {k: v for k, v in report.items() if k not in ("snapshot", "errors")}
+
+
+@pytest.fixture(scope="module")
+def scans(tmp_path_factory, scan):
+    base = tmp_path_factory.mktemp("inputs")
+    tree = treegen.build_plain_tree(base / "tree")
+    for sub in ("std", "inc"):
+        (base / sub).mkdir()
+    std = scan(tree, base / "std" / "tree.parquet")
+    scan(tree, base / "inc" / "tree.parquet", "--incremental", "--rows-per-chunk", "7")
+    return {"tree": tree, "std": std, "inc": base / "inc"}
+
+
+def test_file_glob_directory_and_manifest_agree(scans):
+    inc = scans["inc"]
+    chunks = sorted(inc.glob("tree_chunk_*.parquet"))
+    assert len(chunks) >= 3
+    reports = {
+        "file": analyze_json(scans["std"]),
+        "glob": analyze_json(str(inc / "tree_chunk_*.parquet")),
+        "directory": analyze_json(inc),
+        "manifest": analyze_json(inc / "tree_manifest.json"),
+    }
+    expected = figures_only(reports["file"])
+    for form, report in reports.items():
+        assert figures_only(report) == expected, form
+        assert report["snapshot"]["completed"] is True, form
+        assert report["errors"]["total"] == 0, form
+    assert reports["glob"]["snapshot"]["files"] == len(chunks)
+    assert reports["manifest"]["snapshot"]["manifests"][0]["completed"] is True
+
+
+def test_manifest_of_a_moved_snapshot_finds_its_chunks(scans, tmp_path):
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    for f in scans["inc"].iterdir():
+        (moved / f.name).write_bytes(f.read_bytes())
+    report = analyze_json(moved / "tree_manifest.json")
+    assert figures_only(report) == figures_only(analyze_json(scans["inc"]))
+
+
+def test_incomplete_scan_is_flagged(scans, scan, tmp_path):
+    # The scanner kills itself right after publishing its second manifest (chunk 1 listed).
+    out = scan(scans["tree"], tmp_path / "part.parquet", "--incremental", "--rows-per-chunk",
+               "5", env={"SSCAN_CRASH_AT": "manifest_renamed:2"}, check=False)
+    manifest = tmp_path / "part_manifest.json"
+    doc = json.loads(manifest.read_text())
+    assert doc["completed"] is False and doc["chunk_count"] >= 1
+    report = analyze_json(manifest)
+    assert report["snapshot"]["completed"] is False
+    assert report["snapshot"]["rows"] == doc["total_rows"]
+    assert report["snapshot"]["manifests"][0]["pending_dirs"] > 0
+    assert analyze_json(tmp_path)["snapshot"]["completed"] is False
+    proc = run_analyze(manifest)
+    assert proc.returncode == 0 and "INCOMPLETE" in proc.stdout
+    assert out == tmp_path / "part.parquet"
+
+
+def _file(path, text):
+    path.write_text(text)
+    return path
+
+
+def _dir(path):
+    path.mkdir()
+    return path
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda d: d / "missing.parquet", "no such file or directory"),
+    (lambda d: str(d / "nothing_*.parquet"), "matches no Parquet file"),
+    (lambda d: _dir(d / "empty"), "no Parquet files in directory"),
+    (lambda d: _file(d / "junk.parquet", "not parquet"), "cannot read snapshot"),
+    (lambda d: _file(d / "bad_manifest.json", "{oops"), "not valid JSON"),
+    (lambda d: _file(d / "x_manifest.json", json.dumps(
+        {"completed": True, "chunks": [{"file_path": "/nowhere/x_chunk_0001.parquet"}]})),
+     "x_chunk_0001.parquet listed in manifest"),
+])
+def test_unreadable_snapshots_are_refused_in_one_line(tmp_path, make, message):
+    proc = run_analyze(make(tmp_path))
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], proc.stderr
+    assert proc.stdout == ""
+
+
+@pytest.mark.needs_root
+def test_unreadable_file_is_refused(public_tmp, scans):
+    private = public_tmp / "private.parquet"
+    private.write_bytes(scans["std"].read_bytes())
+    os.chmod(private, 0o600)
+    proc = run_analyze(private, as_nobody=True)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == (f"analyze_scan.py: error: cannot read {private}: "
+                                   "Permission denied")
+
+
+def test_path_that_is_not_a_directory_is_refused(scans, tmp_path):
+    proc = run_analyze(scans["std"], "--path", tmp_path / "gone")
+    assert proc.returncode == 1 and "--path" in proc.stderr
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--help"], ["SNAPSHOT", "--path", "--html", "--json", "--memory-limit", "du", "diff"]),
+    (["diff", "--help"], ["OLD", "NEW", "added", "owner"]),
+])
+def test_help_teaches(args, words):
+    proc = run_analyze(*args)
+    assert proc.returncode == 0
+    for w in words:
+        assert w in proc.stdout, w
+
+
+def test_wrapper_help():
+    proc = subprocess.run([sys.executable, WRAPPER, "--help"], capture_output=True, text=True)
+    assert proc.returncode == 0
+    assert "--scanner" in proc.stdout and "exit status" in proc.stdout
