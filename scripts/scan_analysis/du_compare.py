@@ -63,9 +63,12 @@ def explain(space: dict, kinds: dict, du: dict | None) -> list[dict]:
     if du is not None:
         items.append({"reason": "changed_since_scan", "files": None,
                       "bytes": du["allocated"] - space["allocated"]})
-    gap = sum(i["bytes"] for i in items)
+    # Each reason's part of all the bytes moved (absolute values), like the seed's "block
+    # overhead (~68% of difference)"; sparse files move the other way, so a plain ratio to
+    # the net gap could exceed 100%.
+    moved = sum(abs(i["bytes"]) for i in items)
     for i in items:
-        i["share_of_gap"] = round(i["bytes"] / gap, 4) if gap else None
+        i["share"] = round(abs(i["bytes"]) / moved, 4) if moved else None
     return items
 
 

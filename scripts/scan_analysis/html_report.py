@@ -139,7 +139,7 @@ def _space(r: dict) -> str:
         rows.append(f'<tr data-key="{item["reason"]}"><td>{sign}{escape(label)}</td>'
                     f'{cell("files", item["files"], thousands(item["files"]))}'
                     f'{cell("bytes", item["bytes"], human_bytes(abs(item["bytes"])))}'
-                    f'{cell("share_of_gap", item["share_of_gap"], percent(item["share_of_gap"]))}'
+                    f'{cell("share", item["share"], percent(item["share"]))}'
                     "</tr>")
     end = (metric("du.allocated", du["allocated"], human_bytes(du["allocated"])) if du else
            metric("space.allocated", sp["allocated"], human_bytes(sp["allocated"])))
@@ -147,7 +147,7 @@ def _space(r: dict) -> str:
                 f"<td></td>{end}<td></td></tr>")
     out = ["<h2>Where the space goes: from file contents to du</h2>",
            '<table data-section="space.explanation"><tr><th></th><th>entries</th><th>bytes</th>'
-           f'<th>share of gap</th></tr>{"".join(rows)}</table>',
+           f'<th>share</th></tr>{"".join(rows)}</table>',
            f'<p>Mean file size {metric("space.mean_file_size", sp["mean_file_size"], human_bytes(sp["mean_file_size"]), "span")}, '
            f'median about {metric("space.approx_median_file_size", sp["approx_median_file_size"], human_bytes(sp["approx_median_file_size"]), "span")}'
            ". Many small files make a large gap; a few large files a small one.</p>"]

@@ -68,12 +68,12 @@ def _space(r: dict) -> list[str]:
     for item in sp["explanation"]:
         label = REASONS[item["reason"]].format(threshold=sp["small_file_threshold"])
         rows.append([_sign(item) + label, thousands(item["files"]),
-                     human_bytes(abs(item["bytes"])), percent(item["share_of_gap"])])
+                     human_bytes(abs(item["bytes"])), percent(item["share"])])
     total = r["du"]["allocated"] if r["du"] else sp["allocated"]
     rows.append(["= " + ("du -s now" if r["du"] else "allocated (du -s at scan time)"), "",
                  human_bytes(total), ""])
     return (["Where the space goes (from file contents to du)"] +
-            table(["", "entries", "bytes", "share of gap"], rows) +
+            table(["", "entries", "bytes", "share"], rows) +
             [f"  mean file size {human_bytes(sp['mean_file_size'])}, median about "
              f"{human_bytes(sp['approx_median_file_size'])}: the smaller the files, the larger "
              "the gap"])

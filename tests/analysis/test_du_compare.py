@@ -19,7 +19,7 @@ def test_changes_since_the_scan_are_the_residual(tmp_path, scan):
     items = {i["reason"]: i for i in report["space"]["explanation"]}
     assert items["changed_since_scan"]["bytes"] == du_now - at_scan
     assert sum(i["bytes"] for i in items.values()) == du_now - report["space"]["file_contents"]
-    assert abs(sum(i["share_of_gap"] for i in items.values()) - 1) < 1e-3
+    assert abs(sum(i["share"] for i in items.values()) - 1) < 1e-3
 
 
 def test_text_report_shows_the_comparison(tmp_path, scan):
