@@ -126,8 +126,8 @@ def _time(text: str) -> int:
 
 def run_report(args: argparse.Namespace) -> int:
     snap = resolve(args.snapshot)
-    if args.path and not os.path.isdir(args.path):
-        raise SnapshotError(f"--path {args.path}: no such directory")
+    if args.path and not os.path.exists(args.path):
+        raise SnapshotError(f"--path {args.path}: no such file or directory")
     eng = engine.Engine(args.memory_limit, args.temp_dir, args.threads)
     try:
         engine.register(eng, snap)

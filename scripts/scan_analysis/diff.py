@@ -111,7 +111,7 @@ def _largest_changes(engine: Engine, top: int) -> list[dict]:
         FROM changes WHERE coalesce(new_kind, old_kind) <> 'directory'
         ORDER BY abs(allocated_delta) DESC, path LIMIT {int(top)}""")
     return figures.as_ints(rows, "old_size", "new_size", "old_allocated", "new_allocated",
-                         "allocated_delta")
+                           "allocated_delta")
 
 
 def _growth(engine: Engine, old_sql: str, new_sql: str, key: str, top: int,
@@ -130,7 +130,8 @@ def _growth(engine: Engine, old_sql: str, new_sql: str, key: str, top: int,
         WHERE allocated_delta <> 0 OR apparent_delta <> 0 OR old_entries <> new_entries
         ORDER BY abs(allocated_delta) DESC, {key} LIMIT {int(top)}""")
     return figures.as_ints(rows, "old_entries", "new_entries", "old_apparent", "new_apparent",
-                         "old_allocated", "new_allocated", "allocated_delta", "apparent_delta")
+                           "old_allocated", "new_allocated", "allocated_delta",
+                           "apparent_delta")
 
 
 def _growth_top_level(engine: Engine, top: int) -> list[dict]:

@@ -36,8 +36,8 @@ def run_du(path: str, one_file_system: bool) -> dict:
             raise SnapshotError(f"cannot run du: {e.strerror}") from None
         fields = proc.stdout.split()
         if not fields or not fields[0].isdigit():
-            message = proc.stderr.strip().splitlines()
-            raise SnapshotError(f"du failed on {path}: {message[0] if message else proc.returncode}")
+            message = proc.stderr.strip().splitlines() or [f"exit status {proc.returncode}"]
+            raise SnapshotError(f"du failed on {path}: {message[0]}")
         result[key] = int(fields[0])
         errors = len(proc.stderr.strip().splitlines())
         result["errors"] = max(result.get("errors", 0), errors)
@@ -48,20 +48,20 @@ def explain(space: dict, kinds: dict, du: dict | None) -> list[dict]:
     """The gap between file contents and `du -s`, reason by reason (bytes may be negative).
     Without a du run, the gap is to the snapshot's own allocated total (du at scan time)."""
     items = [
-        {"reason": "small_file_overhead", "files": space["small_files"],
+        {"reason": "small_file_overhead", "entries": space["small_files"],
          "bytes": space["small_file_overhead"]},
-        {"reason": "larger_file_overhead", "files": kinds["file"]["count"] - space["small_files"],
+        {"reason": "larger_file_overhead", "entries": kinds["file"]["count"] - space["small_files"],
          "bytes": space["larger_file_overhead"]},
-        {"reason": "below_size", "files": space["below_size_files"],
+        {"reason": "below_size", "entries": space["below_size_files"],
          "bytes": -space["below_size_bytes"]},
-        {"reason": "directories", "files": kinds["directory"]["count"],
+        {"reason": "directories", "entries": kinds["directory"]["count"],
          "bytes": space["directories"]},
         {"reason": "other_entries",
-         "files": sum(v["count"] for k, v in kinds.items() if k not in ("file", "directory")),
+         "entries": sum(v["count"] for k, v in kinds.items() if k not in ("file", "directory")),
          "bytes": space["other_entries"]},
     ]
     if du is not None:
-        items.append({"reason": "changed_since_scan", "files": None,
+        items.append({"reason": "changed_since_scan", "entries": None,
                       "bytes": du["allocated"] - space["allocated"]})
     # Each reason's part of all the bytes moved (absolute values), like the seed's "block
     # overhead (~68% of difference)"; sparse files move the other way, so a plain ratio to

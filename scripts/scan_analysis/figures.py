@@ -176,7 +176,8 @@ def top_and_others(engine: Engine, grouped_sql: str, order: str, top: int, noun:
     distinct extensions, which must not all travel into Python."""
     engine.con.execute(f"CREATE OR REPLACE TEMP TABLE grouped AS {grouped_sql}")
     rows = engine.rows(f"SELECT * FROM grouped ORDER BY {order} LIMIT {int(top)}")
-    sums = [c for c in ("count", "entries", "files", "apparent", "allocated") if rows and c in rows[0]]
+    columns = {c["column_name"] for c in engine.rows("DESCRIBE grouped")}
+    sums = [c for c in ("count", "entries", "files", "apparent", "allocated") if c in columns]
     others = engine.one(f"""
         SELECT count(*) AS {noun}{''.join(f', coalesce(sum({c}), 0) AS {c}' for c in sums)}
         FROM (SELECT * FROM grouped ORDER BY {order} OFFSET {int(top)})""")

@@ -20,7 +20,7 @@ from html import escape
 from . import charts, rollup
 from .du_compare import REASONS
 from .engine import Engine
-from .units import human_bytes, percent, thousands
+from .units import count_of, human_bytes, percent, thousands
 
 # Tiles below this share of the total are not drawn (their bytes stay in the parent's tile).
 TREEMAP_MIN_SHARE = 1 / 400
@@ -91,8 +91,9 @@ def render(report: dict, treemap_nodes: list[dict]) -> str:
 def _header(r: dict) -> str:
     s = r["snapshot"]
     out = [f"<h1>{escape(', '.join(s['roots']) or s['spec'])}</h1>",
-           f'<p class="meta">snapshot {escape(s["spec"])} &middot; {thousands(s["files"])} '
-           f'Parquet files &middot; host {escape(", ".join(s["hosts"]) or "?")} &middot; '
+           f'<p class="meta">snapshot {escape(s["spec"])} &middot; '
+           f'{count_of(s["files"], "Parquet file")} &middot; '
+           f'host {escape(", ".join(s["hosts"]) or "?")} &middot; '
            f'started {escape(s["started_at"] or "?")} &middot; ages counted from '
            f'<span data-metric="snapshot.as_of" data-value="{s["as_of"]}">'
            f'{escape(s["as_of_iso"])}</span> ({escape(s["as_of_source"])})</p>',
@@ -128,38 +129,42 @@ def _summary(r: dict) -> str:
     return f"<h2>Summary</h2><table>{body}</table>"
 
 
+def bytes_metric(key: str, value: int | float, tag: str = "td") -> str:
+    return metric(key, value, human_bytes(value), tag)
+
+
 def _space(r: dict) -> str:
     sp, du = r["space"], r["du"]
-    rows = [f'<tr><td>file contents (apparent size of regular files)</td><td></td>'
-            f'{metric("space.file_contents", sp["file_contents"], human_bytes(sp["file_contents"]))}'
-            f"<td></td></tr>"]
+    rows = ["<tr><td>file contents (apparent size of regular files)</td><td></td>"
+            f'{bytes_metric("space.file_contents", sp["file_contents"])}<td></td></tr>']
     for item in sp["explanation"]:
         label = REASONS[item["reason"]].format(threshold=sp["small_file_threshold"])
         sign = "&minus; " if item["bytes"] < 0 or item["reason"] == "below_size" else "+ "
         rows.append(f'<tr data-key="{item["reason"]}"><td>{sign}{escape(label)}</td>'
-                    f'{cell("files", item["files"], thousands(item["files"]))}'
+                    f'{cell("entries", item["entries"], thousands(item["entries"]))}'
                     f'{cell("bytes", item["bytes"], human_bytes(abs(item["bytes"])))}'
                     f'{cell("share", item["share"], percent(item["share"]))}'
                     "</tr>")
-    end = (metric("du.allocated", du["allocated"], human_bytes(du["allocated"])) if du else
-           metric("space.allocated", sp["allocated"], human_bytes(sp["allocated"])))
+    end = (bytes_metric("du.allocated", du["allocated"]) if du else
+           bytes_metric("space.allocated", sp["allocated"]))
     rows.append(f'<tr><td>= {"du -s now" if du else "allocated (du -s at scan time)"}</td>'
                 f"<td></td>{end}<td></td></tr>")
     out = ["<h2>Where the space goes: from file contents to du</h2>",
            '<table data-section="space.explanation"><tr><th></th><th>entries</th><th>bytes</th>'
            f'<th>share</th></tr>{"".join(rows)}</table>',
-           f'<p>Mean file size {metric("space.mean_file_size", sp["mean_file_size"], human_bytes(sp["mean_file_size"]), "span")}, '
-           f'median about {metric("space.approx_median_file_size", sp["approx_median_file_size"], human_bytes(sp["approx_median_file_size"]), "span")}'
+           f'<p>Mean file size {bytes_metric("space.mean_file_size", sp["mean_file_size"], "span")}'
+           ", median about "
+           f'{bytes_metric("space.approx_median_file_size", sp["approx_median_file_size"], "span")}'
            ". Many small files make a large gap; a few large files a small one.</p>"]
     if du:
         out.append(
             f"<p>du run on {escape(du['path'])}: allocated "
-            f"{metric('du.allocated_difference', du['allocated_difference'], human_bytes(du['allocated_difference']), 'span')}"
-            f" and apparent "
-            f"{metric('du.apparent_difference', du['apparent_difference'], human_bytes(du['apparent_difference']), 'span')}"
-            f" away from the snapshot (du --apparent-size "
-            f"{metric('du.apparent', du['apparent'], human_bytes(du['apparent']), 'span')}"
-            f"; {metric('du.errors', du['errors'], None, 'span')} du errors).</p>")
+            f"{bytes_metric('du.allocated_difference', du['allocated_difference'], 'span')}"
+            " and apparent "
+            f"{bytes_metric('du.apparent_difference', du['apparent_difference'], 'span')}"
+            " away from the snapshot (du --apparent-size "
+            f"{bytes_metric('du.apparent', du['apparent'], 'span')}; "
+            f"{metric('du.errors', du['errors'], None, 'span')} du errors).</p>")
     return "".join(out)
 
 
@@ -244,7 +249,8 @@ def _owners(r: dict, section: str, id_key: str, name_key: str) -> str:
 
 
 def _ages(r: dict) -> str:
-    out = [f"<h2>Age of regular files (counted back from {escape(r['snapshot']['as_of_iso'])})</h2>"]
+    as_of = escape(r["snapshot"]["as_of_iso"])
+    out = [f"<h2>Age of regular files (counted back from {as_of})</h2>"]
     for column, label in (("mtime", "last modified"), ("atime", "last accessed")):
         rows = [(b["bucket"], [cell("bucket", b["bucket"]),
                                cell("files", b["files"], thousands(b["files"])),

@@ -1,8 +1,10 @@
 """The report as plain text, for a terminal or a Slurm log."""
 from __future__ import annotations
 
+import os
+
 from .du_compare import REASONS
-from .units import human_bytes, percent, signed_bytes, thousands
+from .units import count_of, human_bytes, percent, signed_bytes, thousands
 
 
 def table(headers: list[str], rows: list[list], right: set[int] | None = None) -> list[str]:
@@ -30,9 +32,8 @@ def render(report: dict) -> str:
 
 def _header(r: dict) -> list[str]:
     s = r["snapshot"]
-    lines = [f"Snapshot   {s['spec']}  ({thousands(s['files'])} Parquet "
-             f"file{'s' if s['files'] != 1 else ''}, "
-             f"{thousands(s['rows'])} rows)",
+    lines = [f"Snapshot   {s['spec']}  ({count_of(s['files'], 'Parquet file')}, "
+             f"{count_of(s['rows'], 'row')})",
              f"Root       {', '.join(s['roots']) or '(unknown)'}"
              f"   host {', '.join(s['hosts']) or '?'}   started {s['started_at'] or '?'}",
              f"Ages from  {s['as_of_iso']} ({s['as_of_source']})"]
@@ -67,7 +68,7 @@ def _space(r: dict) -> list[str]:
              human_bytes(sp["file_contents"]), ""]]
     for item in sp["explanation"]:
         label = REASONS[item["reason"]].format(threshold=sp["small_file_threshold"])
-        rows.append([_sign(item) + label, thousands(item["files"]),
+        rows.append([_sign(item) + label, thousands(item["entries"]),
                      human_bytes(abs(item["bytes"])), percent(item["share"])])
     total = r["du"]["allocated"] if r["du"] else sp["allocated"]
     rows.append(["= " + ("du -s now" if r["du"] else "allocated (du -s at scan time)"), "",
@@ -87,7 +88,11 @@ def _du(r: dict) -> list[str]:
     du = r["du"]
     if not du:
         return []
-    return [f"du comparison ({du['path']}{', -x' if du['one_file_system'] else ''})"] + table(
+    note = ([f"  note: {du['path']} is not the scanned root "
+             f"({', '.join(r['snapshot']['roots'])})"]
+            if os.path.realpath(du["path"]) not in r["snapshot"]["roots"] else [])
+    title = f"du comparison ({du['path']}{', -x' if du['one_file_system'] else ''})"
+    return [title] + note + table(
         ["", "du now", "snapshot", "difference"],
         [["allocated (du -s)", human_bytes(du["allocated"]), human_bytes(r["totals"]["allocated"]),
           signed_bytes(du["allocated_difference"])],

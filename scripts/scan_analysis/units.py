@@ -23,3 +23,8 @@ def percent(share: float | None) -> str:
 
 def signed_bytes(n: int) -> str:
     return ("+" if n > 0 else "") + human_bytes(n)
+
+
+def count_of(n: int, noun: str) -> str:
+    """'1 row', '2 rows', '1,000 rows'."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"

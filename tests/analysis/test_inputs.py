@@ -111,7 +111,7 @@ def test_unreadable_file_is_refused(public_tmp, scans):
                                    "Permission denied")
 
 
-def test_path_that_is_not_a_directory_is_refused(scans, tmp_path):
+def test_nonexistent_path_is_refused(scans, tmp_path):
     proc = run_analyze(scans["std"], "--path", tmp_path / "gone")
     assert proc.returncode == 1 and "--path" in proc.stderr
 
@@ -131,3 +131,18 @@ def test_wrapper_help():
     proc = subprocess.run([sys.executable, WRAPPER, "--help"], capture_output=True, text=True)
     assert proc.returncode == 0
     assert "--scanner" in proc.stdout and "exit status" in proc.stdout
+
+
+@pytest.mark.parametrize("make_root", [
+    lambda d: _dir(d / "empty"),
+    lambda d: _file(d / "only.txt", "hello"),
+])
+def test_an_empty_tree_or_a_single_file_has_a_report(tmp_path, scan, make_root):
+    root = make_root(tmp_path)
+    out = scan(root, tmp_path / "scan.parquet")
+    proc = run_analyze(out, "--html", tmp_path / "r.html", "--path", root)
+    assert proc.returncode == 0, proc.stderr
+    report = analyze_json(out, "--path", root)
+    assert report["counts"]["entries"] == 1
+    assert report["du"]["allocated_difference"] == 0
+    assert report["largest_directories"] == [] and report["top_level"]["top"] == []
