@@ -41,7 +41,7 @@ def _describe(engine: Engine, snap: Snapshot, p: str) -> dict:
     return {"spec": snap.spec, "files": len(snap.files), "roots": info.roots,
             "started_at": info.started_at, "as_of": info.as_of,
             "as_of_iso": report.iso(info.as_of), "completed": snap.completed,
-            "rows": int(engine.one(f"SELECT count(*) AS n FROM {p}entries")["n"])}
+            **report.row_counts(engine, p)}
 
 
 def _totals(engine: Engine) -> dict:

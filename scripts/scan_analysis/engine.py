@@ -52,6 +52,8 @@ class Engine:
         if threads:
             config["threads"] = threads
         self.con = duckdb.connect(config=config)
+        # A progress bar would land in the middle of the report or the JSON.
+        self.con.execute("SET enable_progress_bar = false")
 
     def rows(self, sql: str) -> list[dict]:
         cur = self.con.execute(sql)

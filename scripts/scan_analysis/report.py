@@ -43,11 +43,22 @@ def build(engine: Engine, snap: Snapshot, info: ScanInfo, top: int,
     }
 
 
+def row_counts(engine: Engine, p: str = "") -> dict:
+    """Rows, and paths seen more than once. Every entry appears exactly once in a sound
+    snapshot; a repeated path means files of overlapping scans were read together (a
+    directory holding a scan's standard output and its chunks, or two runs), and every sum
+    counts those entries twice."""
+    r = engine.one(f"""SELECT count(*) AS rows,
+                              count(*) - count(DISTINCT path) AS duplicate_paths
+                       FROM {p}entries""")
+    return {k: int(v) for k, v in r.items()}
+
+
 def snapshot_section(engine: Engine, snap: Snapshot, info: ScanInfo) -> dict:
     return {
         "spec": snap.spec,
         "files": len(snap.files),
-        "rows": int(engine.one("SELECT count(*) AS n FROM entries")["n"]),
+        **row_counts(engine),
         "roots": info.roots,
         "hosts": info.hosts,
         "scanner_versions": info.scanner_versions,

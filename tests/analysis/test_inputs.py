@@ -146,3 +146,29 @@ def test_an_empty_tree_or_a_single_file_has_a_report(tmp_path, scan, make_root):
     assert report["counts"]["entries"] == 1
     assert report["du"]["allocated_difference"] == 0
     assert report["largest_directories"] == [] and report["top_level"]["top"] == []
+
+
+def test_overlapping_scans_read_together_are_flagged(scans, tmp_path):
+    """A directory holding a scan's standard output and its chunks counts every entry twice:
+    the report says so instead of silently doubling every figure."""
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    for f in [scans["std"], *scans["inc"].glob("*.parquet")]:
+        (mixed / f.name).write_bytes(f.read_bytes())
+    single = analyze_json(scans["std"])
+    report = analyze_json(mixed)
+    assert report["snapshot"]["duplicate_paths"] == single["snapshot"]["rows"]
+    assert single["snapshot"]["duplicate_paths"] == 0
+    assert "appear more than once" in run_analyze(mixed).stdout
+
+
+def test_snapshot_without_the_scanner_columns_is_refused(tmp_path):
+    """The seed's eleven columns lack uid, allocated_size, nlink, ...: no figure would be
+    right, so the file is refused, naming what is missing."""
+    import duckdb
+    seed = tmp_path / "seed.parquet"
+    duckdb.connect().execute(f"""COPY (SELECT '/x' AS path, 1::UBIGINT AS size)
+                                 TO '{seed}' (FORMAT parquet)""")
+    proc = run_analyze(seed)
+    assert proc.returncode == 1
+    assert "lacks columns" in proc.stderr and "allocated_size" in proc.stderr
