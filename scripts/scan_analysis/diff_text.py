@@ -21,9 +21,9 @@ def _header(d: dict) -> list[str]:
         lines.append(f"{side.upper():4} {s['spec']}  ({', '.join(s['roots']) or '?'}, started "
                      f"{s['started_at'] or '?'}, {thousands(s['rows'])} rows"
                      f"{'' if s['completed'] else ', INCOMPLETE'})")
-        if s["duplicate_paths"]:
-            lines.append(f"WARNING: {thousands(s['duplicate_paths'])} paths appear more than once "
-                         f"in {side.upper()}: it mixes overlapping scans")
+        if s["root_rows"] > 1:
+            lines.append(f"WARNING: {side.upper()} has {s['root_rows']} scan roots: it mixes "
+                         "overlapping scans")
     if d["snapshots"]["old"]["roots"] != d["snapshots"]["new"]["roots"]:
         lines.append("WARNING: the snapshots have different roots; paths are compared as they are")
     return lines

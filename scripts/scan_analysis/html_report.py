@@ -99,10 +99,10 @@ def _header(r: dict) -> str:
            f'{escape(s["as_of_iso"])}</span> ({escape(s["as_of_source"])})</p>',
            f'<p hidden data-metric="snapshot.completed" '
            f'data-value="{str(s["completed"]).lower()}"></p>']
-    if s["duplicate_paths"]:
-        count = metric("snapshot.duplicate_paths", s["duplicate_paths"], None, "b")
-        out.append(f'<div class="banner">{count} paths appear more than once: the files come '
-                   "from overlapping scans, and their entries are counted twice.</div>")
+    if s["root_rows"] > 1:
+        count = metric("snapshot.root_rows", s["root_rows"], None, "b")
+        out.append(f'<div class="banner">{count} scan roots: the files come from overlapping '
+                   "scans, whose shared entries are counted more than once.</div>")
     for m in s["manifests"]:
         if not m["completed"]:
             out.append(f'<div class="banner" data-incomplete="{escape(m["path"])}"><b>Incomplete '

@@ -39,10 +39,9 @@ def _header(r: dict) -> list[str]:
              f"Ages from  {s['as_of_iso']} ({s['as_of_source']})"]
     if len(s["roots"]) > 1:
         lines.append("WARNING: the files come from scans of different roots")
-    if s["duplicate_paths"]:
-        lines.append(f"WARNING: {thousands(s['duplicate_paths'])} paths appear more than once: "
-                     "the files come from overlapping scans and their entries are counted "
-                     "twice")
+    if s["root_rows"] > 1:
+        lines.append(f"WARNING: {s['root_rows']} scan roots: the files come from overlapping "
+                     "scans, whose shared entries are counted more than once")
     for m in s["manifests"]:
         if not m["completed"]:
             lines.append(f"INCOMPLETE: {m['path']} says completed=false "

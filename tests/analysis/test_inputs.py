@@ -157,9 +157,9 @@ def test_overlapping_scans_read_together_are_flagged(scans, tmp_path):
         (mixed / f.name).write_bytes(f.read_bytes())
     single = analyze_json(scans["std"])
     report = analyze_json(mixed)
-    assert report["snapshot"]["duplicate_paths"] == single["snapshot"]["rows"]
-    assert single["snapshot"]["duplicate_paths"] == 0
-    assert "appear more than once" in run_analyze(mixed).stdout
+    assert report["snapshot"]["rows"] == 2 * single["snapshot"]["rows"]
+    assert report["snapshot"]["root_rows"] == 2 and single["snapshot"]["root_rows"] == 1
+    assert "WARNING: 2 scan roots" in run_analyze(mixed).stdout
 
 
 def test_snapshot_without_the_scanner_columns_is_refused(tmp_path):
