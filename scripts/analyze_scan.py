@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -128,6 +129,9 @@ def run_report(args: argparse.Namespace) -> int:
     snap = resolve(args.snapshot)
     if args.path and not os.path.exists(args.path):
         raise SnapshotError(f"--path {args.path}: no such file or directory")
+    # Fail before minutes of work, not after.
+    if args.html and not os.path.isdir(os.path.dirname(os.path.abspath(args.html))):
+        raise SnapshotError(f"--html {args.html}: no such directory")
     eng = engine.Engine(args.memory_limit, args.temp_dir, args.threads)
     try:
         engine.register(eng, snap)
@@ -165,10 +169,13 @@ def main(argv: list[str]) -> int:
         print(f"{PROG}: error: {e}", file=sys.stderr)
     except duckdb.Error as e:
         print(f"{PROG}: error: DuckDB: {engine.first_line(e)}", file=sys.stderr)
-    except OSError as e:
-        print(f"{PROG}: error: {e.filename}: {e.strerror}", file=sys.stderr)
+    except OSError as e:  # writing --html
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"{PROG}: error: {where}{e.strerror}", file=sys.stderr)
     return 1
 
 
 if __name__ == "__main__":
+    # Piped into head or less, end quietly when the reader goes away, as Unix tools do.
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     sys.exit(main(sys.argv[1:]))

@@ -124,7 +124,8 @@ def scan_info(engine: Engine, snap: Snapshot, as_of: int | None) -> ScanInfo:
     values = {k: sorted({r["value"] for r in kv if r["key"] == k}) for k in
               ("scan.root", "scan.host", "scan.started_at", "scan.options",
                "storage_scanner.version")}
-    starts = values["scan.started_at"] + [m.started_at for m in snap.manifests if m.started_at]
+    starts = [t for t in values["scan.started_at"] + [m.started_at for m in snap.manifests]
+              if _is_time(t)]
     started_at = min(starts, key=parse_time) if starts else None
     if as_of is not None:
         when, source = as_of, "--as-of"
@@ -144,6 +145,14 @@ def _option(options_json: str, name: str):
         return json.loads(options_json).get(name)
     except (ValueError, AttributeError):
         return None
+
+
+def _is_time(text: str | None) -> bool:
+    try:
+        parse_time(text or "")
+    except ValueError:
+        return False
+    return True
 
 
 def parse_time(text: str) -> int:
