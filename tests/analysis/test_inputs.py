@@ -172,3 +172,20 @@ def test_snapshot_without_the_scanner_columns_is_refused(tmp_path):
     proc = run_analyze(seed)
     assert proc.returncode == 1
     assert "lacks columns" in proc.stderr and "allocated_size" in proc.stderr
+
+
+def test_owner_names_resolved_here_when_the_scan_left_them_out(scans, scan, tmp_path):
+    """--no-resolve-names leaves owner null; the analysis names the uid through pwd."""
+    import pwd
+    out = scan(scans["tree"], tmp_path / "anon.parquet", "--no-resolve-names")
+    owners = analyze_json(out)["owners"]["top"]
+    assert [(o["uid"], o["owner"]) for o in owners] == [
+        (os.geteuid(), pwd.getpwuid(os.geteuid()).pw_name)]
+
+
+def test_as_of_moves_the_age_buckets(scans):
+    report = analyze_json(scans["std"], "--as-of", "2046-01-01T00:00:00Z")
+    assert report["snapshot"]["as_of_source"] == "--as-of"
+    ages = {b["bucket"]: b["files"] for b in report["age"]["mtime"]}
+    assert ages[">5y"] == report["counts"]["files"] and ages["<30d"] == 0
+    assert run_analyze(scans["std"], "--as-of", "yesterday").returncode == 2
