@@ -26,15 +26,20 @@ ANALYZE = REPO / "scripts" / "analyze_scan.py"
 
 
 def measure(cmd: list[str]) -> dict:
-    """Runs `cmd` under /usr/bin/time -v: wall seconds, peak RSS, exit status, stdout."""
+    """Runs `cmd` under /usr/bin/time -v: wall and CPU seconds (on a shared machine the CPU
+    time is the steadier figure), peak RSS, stdout."""
     start = time.monotonic()
     proc = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True)
     wall = time.monotonic() - start
-    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
-    if proc.returncode != 0 or not peak:
+    found = {key: re.search(pattern + r": ([\d.]+)", proc.stderr)
+             for key, pattern in (("peak", r"Maximum resident set size \(kbytes\)"),
+                                  ("user", r"User time \(seconds\)"),
+                                  ("system", r"System time \(seconds\)"))}
+    if proc.returncode != 0 or not all(found.values()):
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
-    return {"seconds": round(wall, 1), "peak_rss_mb": round(int(peak.group(1)) / 1024, 1),
-            "stdout": proc.stdout}
+    cpu = float(found["user"].group(1)) + float(found["system"].group(1))
+    return {"seconds": round(wall, 1), "cpu_seconds": round(cpu, 1),
+            "peak_rss_mb": round(int(found["peak"].group(1)) / 1024, 1), "stdout": proc.stdout}
 
 
 def snapshot(directory: pathlib.Path, rows: int, variant: int, memory_limit: str) -> pathlib.Path:
@@ -69,14 +74,16 @@ def main() -> int:
     rows = json.loads(report.pop("stdout"))["snapshot"]["rows"]
     summary = {"rows": rows, "memory_limit": args.memory_limit, "cpus": os.cpu_count(),
                "report": report}
-    print(f"report of {rows:,} rows: {report['seconds']} s, peak RSS {report['peak_rss_mb']} MB")
+    print(f"report of {rows:,} rows: {report['seconds']} s wall, {report['cpu_seconds']} s CPU, "
+          f"peak RSS {report['peak_rss_mb']} MB")
     if args.diff:
         new = snapshot(directory, args.rows, 1, args.memory_limit)
         diff = measure([sys.executable, str(ANALYZE), "diff", str(old), str(new), "--json",
                         *common])
         diff.pop("stdout")
         summary["diff"] = diff
-        print(f"diff of two snapshots: {diff['seconds']} s, peak RSS {diff['peak_rss_mb']} MB")
+        print(f"diff of two snapshots: {diff['seconds']} s wall, {diff['cpu_seconds']} s CPU, "
+              f"peak RSS {diff['peak_rss_mb']} MB")
     if args.summary:
         pathlib.Path(args.summary).write_text(json.dumps(summary, indent=2) + "\n")
     return 0
