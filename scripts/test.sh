@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test.sh — set up everything and run every test: unit tests (GoogleTest) and the Python suites
-# (Parquet conformance, end-to-end scans, snapshot analysis), first against the release build,
-# then the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# (Parquet conformance, end-to-end scans), first against the release build, then the whole
+# suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
 #
 #   scripts/test.sh            everything (what CI runs)
 #   SSCAN_SKIP_ASAN=1 ...      skip the sanitizer pass (quicker local runs)
@@ -23,7 +23,7 @@ run_suite() {
   ctest --test-dir "build/$flavour" --output-on-failure -j2
   echo "=== $flavour: python suites"
   SSCAN_BUILD_DIR="$root/build/$flavour" "$root/.venv/bin/python" -m pytest -q -n 2 \
-    tests/conformance tests/e2e tests/analysis "${pytest_args[@]}"
+    tests/conformance tests/e2e "${pytest_args[@]}"
 }
 
 run_suite release
