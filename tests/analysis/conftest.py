@@ -3,7 +3,6 @@
 The scanner comes from SSCAN_BUILD_DIR (default: <repo>/build/release). Tests that chown
 files or scan as another user are marked `needs_root` and skipped otherwise.
 """
-import json
 import os
 import pathlib
 import shutil
@@ -13,12 +12,9 @@ import tempfile
 
 import pytest
 
-REPO = pathlib.Path(__file__).resolve().parents[2]
-ANALYZE = REPO / "scripts" / "analyze_scan.py"
-WRAPPER = REPO / "scripts" / "scan_wrapper.py"
-NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+
+from analysis_harness import NOBODY, REPO  # noqa: E402
 
 
 def pytest_configure(config):
@@ -60,18 +56,6 @@ def scan(scanner):
         return pathlib.Path(output)
 
     return run
-
-
-def run_analyze(*args, as_nobody=False) -> subprocess.CompletedProcess:
-    cmd = (NOBODY if as_nobody else []) + [sys.executable, str(ANALYZE), *map(str, args)]
-    return subprocess.run(cmd, capture_output=True, text=True)
-
-
-def analyze_json(*args) -> dict:
-    proc = run_analyze(*args, "--json", "--memory-limit", "512MB")
-    if proc.returncode != 0:
-        raise AssertionError(f"analyze_scan.py failed ({proc.returncode}): {proc.stderr}")
-    return json.loads(proc.stdout)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 
 import reference
 import treegen
-from conftest import analyze_json, run_analyze
+from analysis_harness import analyze_json, run_analyze
 
 IS_ROOT = os.geteuid() == 0
 

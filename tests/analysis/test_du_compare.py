@@ -1,7 +1,7 @@
 """--path: du is run now and the gap to the snapshot is explained, reason by reason."""
 import reference
 import treegen
-from conftest import analyze_json, run_analyze
+from analysis_harness import analyze_json, run_analyze
 
 
 def test_changes_since_the_scan_are_the_residual(tmp_path, scan):

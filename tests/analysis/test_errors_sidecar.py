@@ -10,7 +10,7 @@ import pytest
 
 import reference
 import treegen
-from conftest import analyze_json, run_analyze
+from analysis_harness import analyze_json, run_analyze
 
 pytestmark = pytest.mark.needs_root
 

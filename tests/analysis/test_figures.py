@@ -11,7 +11,7 @@ import pytest
 
 import reference
 import treegen
-from conftest import analyze_json
+from analysis_harness import analyze_json
 
 pytestmark = pytest.mark.needs_root
 

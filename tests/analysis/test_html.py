@@ -9,7 +9,7 @@ import pytest
 import reference
 import treegen
 from browser import ReportDom, find_chromium, render
-from conftest import run_analyze
+from analysis_harness import run_analyze
 
 pytestmark = pytest.mark.skipif(find_chromium() is None,
                                 reason="chromium not installed (scripts/install_deps.sh)")

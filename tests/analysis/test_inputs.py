@@ -8,7 +8,7 @@ import sys
 import pytest
 
 import treegen
-from conftest import WRAPPER, analyze_json, run_analyze
+from analysis_harness import WRAPPER, analyze_json, run_analyze
 
 
 def figures_only(report: dict) -> dict:

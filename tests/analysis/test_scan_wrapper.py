@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import treegen
-from conftest import WRAPPER, analyze_json
+from analysis_harness import WRAPPER, analyze_json
 
 
 def wrapper(*args, path_env=None, script=WRAPPER) -> subprocess.CompletedProcess:

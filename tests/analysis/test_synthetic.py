@@ -7,7 +7,7 @@ import sys
 import pandas as pd
 import pytest
 
-from conftest import REPO, analyze_json
+from analysis_harness import REPO, analyze_json
 
 sys.path.insert(0, str(REPO / "bench"))
 import analysis_10m  # noqa: E402

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from conftest import REPO
+from analysis_harness import REPO
 
 sys.path.insert(0, str(REPO / "scripts"))
 from scan_analysis.treemap import Rect, squarify  # noqa: E402
