@@ -17,6 +17,8 @@ packages=(
   python3 python3-venv python3-pip
   # tools the tests and benchmarks drive
   hyperfine time findutils coreutils util-linux e2fsprogs acl attr passwd procps
+  # renders the analysis HTML report headless, so tests read its numbers back (tests/analysis)
+  chromium
 )
 
 missing=()
