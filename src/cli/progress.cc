@@ -46,15 +46,14 @@ void ProgressReporter::Run() {
 }
 
 std::string WithThousands(uint64_t n) {
-  std::string digits = std::to_string(n);
+  const std::string digits = std::to_string(n);
   std::string out;
-  int count = 0;
-  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
-    if (count > 0 && count % 3 == 0) out.push_back(',');
-    out.push_back(*it);
-    ++count;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    // A separator before every group of three counted from the right.
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
   }
-  return {out.rbegin(), out.rend()};
+  return out;
 }
 
 std::string HumanBytes(uint64_t n) {

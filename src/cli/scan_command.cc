@@ -106,6 +106,7 @@ std::string OptionsJson(const ScanOptions& o, unsigned threads,
   j["resolve_names"] = !o.no_resolve_names;
   j["compression"] = o.compression;
   std::vector<std::string> printable;
+  printable.reserve(excludes.size());
   for (const auto& p : excludes) printable.push_back(Utf8(p));
   j["excludes"] = printable;
   return j.dump();

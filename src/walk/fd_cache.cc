@@ -87,10 +87,11 @@ int FdCache::Acquire(DirNode* node) {
   }
   lock.unlock();
 
-  DirNode* held = base;  // pinned
-  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-    DirNode* next = it->node;
-    int fd = OpenOne(next, held != nullptr ? held->fd : -1, it->verify);
+  std::reverse(chain.begin(), chain.end());  // open from the ancestor down
+  DirNode* held = base;                      // pinned
+  for (const Step& step : chain) {
+    DirNode* next = step.node;
+    int fd = OpenOne(next, held != nullptr ? held->fd : -1, step.verify);
     lock.lock();
     if (held != nullptr && --held->pins == 0) LruPushFront(held);
     if (fd < 0) {

@@ -190,7 +190,7 @@ struct Walker::Impl {
                                const std::string& rel, int* err);
   void StartResumed(const WalkStart& start);
   void RunLinkRounds();
-  void DecideLink(PendingLink link);
+  void DecideLink(const PendingLink& link);
 };
 
 // ----------------------------------------------------------------------------------------------
@@ -665,13 +665,13 @@ void Walker::Impl::RunLinkRounds() {
         Unref(link.parent);
         continue;
       }
-      DecideLink(std::move(link));
+      DecideLink(link);
       queue.WaitIdle();
     }
   }
 }
 
-void Walker::Impl::DecideLink(PendingLink link) {
+void Walker::Impl::DecideLink(const PendingLink& link) {
   Segment seg;
   seg.kind = Segment::Kind::kLinkDecision;
   seg.dir = link.parent->info();
