@@ -14,6 +14,9 @@ packages=(
   python3 python3-venv python3-pip
   # tools the tests and benchmarks drive
   hyperfine time findutils coreutils util-linux e2fsprogs acl attr passwd procps
+  # a real one-node Slurm for tests/e2e/test_slurm.py (the test starts and stops the daemons
+  # itself; installing them starts nothing)
+  slurm-wlm munge
 )
 
 missing=()
