@@ -87,7 +87,10 @@ echo "================================================"
 
 # Slurm's stop signal (scancel, the time limit) reaches the scanner, which publishes what it has
 # and exits 143; this shell waits for that and reports it rather than dying first.
-"$SSCAN_BIN" scan "${args[@]}" --threads "$SSCAN_THREADS" "${extra[@]}" </dev/null &
+# SSCAN_THREADS unless the options name a thread count themselves (given twice is an error).
+threads=(--threads "$SSCAN_THREADS")
+for a in "${extra[@]}"; do [[ $a == -t* || $a == --threads* ]] && threads=(); done
+"$SSCAN_BIN" scan "${args[@]}" "${threads[@]}" "${extra[@]}" </dev/null &
 pid=$!
 trap 'kill -TERM "$pid" 2>/dev/null' TERM
 trap 'kill -INT "$pid" 2>/dev/null' INT

@@ -53,11 +53,12 @@ output=$snapshot/$SSCAN_NAME.parquet
 # shellcheck disable=SC2206  # the *_ARGS settings are lists of words on purpose
 sbatch_args=(--output="$logs/%x_%A_%a.out" --error="$logs/%x_%A_%a.err" ${SSCAN_SBATCH_ARGS})
 # The tasks get everything as arguments (not environment), so the resubmit line that status
-# prints from the plan is complete on its own. SSCAN_BIN travels through --export.
+# prints from the plan is complete on its own. SSCAN_BIN travels through --export, and the
+# submitter's SSCAN_SCAN_ARGS must not reach the tasks a second time through the environment.
 # shellcheck disable=SC2206
 task_args=("$(cd "$(dirname "$SSCAN_ARRAY_SCRIPT")" && pwd)/$(basename "$SSCAN_ARRAY_SCRIPT")"
   "$plan" "$output" ${SSCAN_ROW_ARGS} ${SSCAN_SCAN_ARGS})
-export_arg=--export=ALL,SSCAN_BIN=$SSCAN_BIN,SSCAN_MODE=plan
+export_arg=--export=ALL,SSCAN_BIN=$SSCAN_BIN,SSCAN_MODE=plan,SSCAN_SCAN_ARGS=
 submit_text=$(printf '%q ' "$export_arg" "${sbatch_args[@]}" "${task_args[@]}")
 
 # shellcheck disable=SC2086
