@@ -10,10 +10,11 @@ std::string ExploredTree::RelativePath(uint32_t index) const {
   for (uint32_t i = index; i != kNoParent && dirs[i].parent != kNoParent; i = dirs[i].parent) {
     chain.push_back(i);
   }
+  std::reverse(chain.begin(), chain.end());
   std::string path;
-  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+  for (uint32_t i : chain) {
     if (!path.empty()) path.push_back('/');
-    path += dirs[*it].name;
+    path += dirs[i].name;
   }
   return path;
 }

@@ -260,8 +260,10 @@ Result<ShardPlan> ParsePlan(const std::string& text) {
         } else if (kind == "flat") {
           u.kind = UnitKind::kFlat;
         } else {
-          throw JsonFieldError{"unit kind '" + kind + "' in " + where +
-                               " is neither subtree nor flat"};
+          std::string message = "unit kind '";
+          message += kind;
+          message += "' in " + where + " is neither subtree nor flat";
+          throw JsonFieldError{message};
         }
         u.depth = json::U32(uj, "depth", uw);
         u.estimate = json::U64(uj, "estimate", uw);
