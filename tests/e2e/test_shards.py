@@ -186,6 +186,11 @@ def test_a_killed_shard_resumes_exactly_once(tmp_path):
     try:
         wait_for(lambda: (manifest(out, "snap", 1) or {}).get("chunk_count", 0) >= 2, 30,
                  "two published chunks")
+        live = run("status", plan, check=False)
+        assert live.returncode == 3  # shard 0 has not started
+        row = next(l for l in live.stdout.splitlines() if l.startswith("1 "))
+        assert "running" in row, live.stdout
+        assert "resubmit: sbatch --array=0 " in live.stdout  # never a running shard
         os.kill(proc.pid, signal.SIGKILL)
     finally:
         proc.wait(timeout=30)
