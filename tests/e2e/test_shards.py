@@ -222,8 +222,9 @@ def test_a_manifest_of_another_plan_is_refused(tmp_path):
     make_skewed(root, big_dirs=5, files=3)
     out = tmp_path / "out"
     out.mkdir()
+    # (Two plans of identical content, made in the same second, are the same plan: same id.)
     run("plan", "-p", root, "-n", 2, "-o", out / "a.json")
-    run("plan", "-p", root, "-n", 2, "-o", out / "b.json")
+    run("plan", "-p", root, "-n", 3, "-o", out / "b.json")
     run("scan", "--plan", out / "a.json", "--shard", 0, "-o", out / "snap.parquet")
     before = {n: (out / n).read_bytes() for n in os.listdir(out)}
     proc = run("scan", "--plan", out / "b.json", "--shard", 0, "-o", out / "snap.parquet",
