@@ -180,7 +180,7 @@ def test_a_killed_shard_resumes_exactly_once(tmp_path):
     run("plan", "-p", root, "-n", 2, "-o", plan)
     # Slow enough to be caught mid-way: a few hundred metadata operations per second.
     cmd = [str(scanner()), "scan", "--plan", str(plan), "--shard", "1", "-o",
-           str(out / "snap.parquet"), "--max-rate", "400", "--rows-per-chunk", "60",
+           str(out / "snap.parquet"), "--max-rate", "150", "--rows-per-chunk", "30",
            "--chunk-interval-secs", "1", "--threads", "2"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

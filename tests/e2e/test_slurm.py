@@ -23,7 +23,7 @@ SHARDS = 4
 # the script's #SBATCH defaults, which are sized for a real cluster.
 SBATCH_ARGS = "--partition=debug --cpus-per-task=1 --mem-per-cpu=200M --time=00:05:00"
 # Slow enough (metadata operations per second) that a task is caught while it runs.
-SCAN_ARGS = "--max-rate 150 --rows-per-chunk 25 --chunk-interval-secs 1 --threads 2"
+SCAN_ARGS = "--max-rate 80 --rows-per-chunk 20 --chunk-interval-secs 1 --threads 2"
 
 
 @pytest.fixture
