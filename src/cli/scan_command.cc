@@ -456,8 +456,15 @@ int RunScan(ScanOptions& o) {
   struct stat out_dir;
   if (stat(run.paths.dir().c_str(), &out_dir) == 0) {
     const output::OutputPaths* paths = &run.paths;
+    // A shard's plan usually sits beside its output: it is one of our files too.
+    std::string plan_name;
+    if (run.shard != nullptr && ParentDirectory(run.shard->plan_path) == run.paths.dir()) {
+      plan_name = run.shard->plan_path.substr(run.shard->plan_path.rfind('/') + 1);
+    }
     walker.SetOutputDirectory(out_dir.st_dev, out_dir.st_ino,
-                              [paths](std::string_view name) { return paths->IsOwnOutput(name); });
+                              [paths, plan_name](std::string_view name) {
+                                return paths->IsOwnOutput(name) || name == plan_name;
+                              });
   }
   RemoveStaleTemps(run.paths);
 

@@ -120,6 +120,20 @@ def test_a_directory_created_after_the_plan_is_scanned_once(tmp_path):
     assert_same_rows(standard_scan(root, ref), read_rows(shard_files(out, "snap")))
 
 
+def test_output_and_plan_inside_the_scanned_tree_are_not_rows(tmp_path):
+    root = tmp_path / "tree"
+    root.mkdir()
+    make_skewed(root, big_dirs=4, files=3)
+    snap = root / "small0" / "snap"  # a flat or subtree unit's directory, either way
+    snap.mkdir()
+    run("plan", "-p", root, "-n", 3, "-o", snap / "plan.json")
+    for i in range(3):
+        run("scan", "--plan", snap / "plan.json", "--shard", i, "-o", snap / "s.parquet")
+    paths = [r["path"] for r in read_rows(shard_files(snap, "s"))]
+    assert str(snap) in paths  # the directory is part of the tree
+    assert not [p for p in paths if p.startswith(str(snap) + "/")], "own files scanned"
+
+
 def test_status_states_and_resubmit_list(trees, tmp_path):
     root, reference = trees["skewed"]
     plan = tmp_path / "plan.json"
