@@ -7,9 +7,11 @@
 
 #include "build_info.h"
 #include "cli/exit_codes.h"
+#include "cli/plan_command.h"
 #include "cli/scan_command.h"
 #include "cli/scan_options.h"
 #include "cli/signal_watcher.h"
+#include "cli/status_command.h"
 
 namespace {
 
@@ -27,14 +29,48 @@ Output: one row per entry (the root included), written under a temporary name an
 when complete; problems (permission denied, vanished entries, loops) are listed in
 STEM_errors.jsonl beside the output. Files are created with mode 0600 (--output-mode).
 
+Shards of a plan (Slurm job arrays, see 'storage-scanner plan --help'):
+  storage-scanner scan --plan plan.json --shard $SLURM_ARRAY_TASK_ID -o /snap/scan.parquet
+  writes /snap/scan_shardNNNN_chunk_NNNN.parquet and /snap/scan_shardNNNN_manifest.json,
+  resuming that shard's manifest when it exists; /snap/scan_*.parquet reads every shard.
+
 Exit status: 0 success (also when some entries could not be read: see the sidecar);
-1 fatal error (path missing, output not writable, disk full); 2 usage error;
+1 fatal error (path missing, output not writable, disk full, damaged plan or manifest);
+2 usage error (also --shard outside the plan, or options that contradict the plan);
 130 interrupted by SIGINT, 143 by SIGTERM.
 Logging: info; debug with --verbose; STORAGE_SCANNER_LOG=debug|info|warn|error|off overrides.)";
 
+constexpr const char* kPlanFooter = R"(
+Example:
+  storage-scanner plan -p /project/lab -n 32 -o /snap/2026-11-25/plan.json
+  sbatch --array=0-31 scripts/slurm_scan.sh     (each task: scan --plan ... --shard I)
+
+The plan lists the top of the tree with getdents64 only (no statx but for DT_UNKNOWN, no
+symlink followed), breadth first, until the budget is spent, then cuts it into units (a
+directory's whole subtree, or a directory's own entries) and deals them to the shards,
+largest first to the least loaded. Below the explored part sizes are estimates, and say so.
+Every entry belongs to exactly one shard; the root's row to shard 0. The plan file is
+written 0600 (--output-mode) and carries a plan_id that every shard's manifest records.
+
+Exit status: 0 plan written; 1 path missing, output not writable or already there (--force);
+2 usage error (--shards outside 1-100000, --follow-symlinks, unknown option).)";
+
+constexpr const char* kStatusFooter = R"(
+For every shard: complete; running (its manifest was rewritten within 2 heartbeats + 60 s,
+and, on this host, its process is alive); partial (interrupted: resubmit it); not started (no
+manifest: submit it); damaged or of another plan (move that manifest away). Then the line
+that resubmits exactly the shards that need it, e.g.
+  resubmit: sbatch --array=1-3,7 --export=ALL,SSCAN_PLAN=/snap/plan.json scripts/slurm_scan.sh
+(the text after the list is the plan's --submit-args). Wait for the array to leave the queue
+(squeue) before resubmitting: a task still pending has no manifest yet.
+
+Exit status: 0 every shard complete; 3 some shard needs (re)submitting or attention;
+4 nothing to resubmit, some shard still running; 1 the plan or directory cannot be read
+(or holds no shard manifest); 2 usage error.)";
+
 }  // namespace
 
-int main(int argc, char** argv) {
+static int Main(int argc, char** argv) {
   using sscan::cli::kExitUsage;
   // Row groups and Parquet pages are large buffers allocated and freed by many worker
   // threads. glibc raises its mmap threshold after the first such free and then keeps them in
@@ -59,6 +95,20 @@ int main(int argc, char** argv) {
   sscan::cli::AddScanOptions(scan, &scan_options);
   scan->footer(kScanFooter);
 
+  sscan::cli::PlanOptions plan_options;
+  CLI::App* plan =
+      app.add_subcommand("plan", "Cut a scan into balanced shards for a Slurm job array");
+  plan->set_version_flag("-V,--version", VersionText());
+  sscan::cli::AddPlanOptions(plan, &plan_options);
+  plan->footer(kPlanFooter);
+
+  sscan::cli::StatusOptions status_options;
+  CLI::App* status = app.add_subcommand(
+      "status", "Report which shards of a plan are complete, running or need resubmitting");
+  status->set_version_flag("-V,--version", VersionText());
+  sscan::cli::AddStatusOptions(status, &status_options);
+  status->footer(kStatusFooter);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -68,18 +118,44 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::string where = scan->parsed() ? " scan" : "";
+    std::string where = scan->parsed()     ? " scan"
+                        : plan->parsed()   ? " plan"
+                        : status->parsed() ? " status"
+                                           : "";
     sscan::cli::PrintError(std::string(e.what()) + " (see 'storage-scanner" + where + " --help')");
     return kExitUsage;
   }
 
   if (scan->parsed()) {
-    if (std::string err = sscan::cli::Validate(&scan_options); !err.empty()) {
+    if (std::string err = sscan::cli::Validate(&scan_options, *scan); !err.empty()) {
       sscan::cli::PrintError(err + " (see 'storage-scanner scan --help')");
       return kExitUsage;
     }
     return sscan::cli::RunScan(scan_options);
   }
+  // plan and status need no clean stop: Ctrl+C ends them as it ends any tool.
   sscan::cli::SignalWatcher::RestoreDefaults();
+  if (plan->parsed()) {
+    if (std::string err = sscan::cli::ValidatePlanOptions(&plan_options); !err.empty()) {
+      sscan::cli::PrintError(err + " (see 'storage-scanner plan --help')");
+      return kExitUsage;
+    }
+    return sscan::cli::RunPlan(plan_options);
+  }
+  if (status->parsed()) return sscan::cli::RunStatus(status_options);
   return kExitUsage;
+}
+
+int main(int argc, char** argv) {
+  // Errors are Status values everywhere; an exception reaching here is a bug or an allocation
+  // failure. It still ends with the one-line message and exit code of a fatal error, not with
+  // std::terminate's abort.
+  try {
+    return Main(argc, argv);
+  } catch (const std::exception& e) {
+    sscan::cli::PrintError(std::string("internal error: ") + e.what());
+  } catch (...) {
+    sscan::cli::PrintError("internal error: unknown exception");
+  }
+  return sscan::cli::kExitFatal;
 }

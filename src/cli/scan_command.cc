@@ -5,15 +5,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "build_info.h"
 #include "cli/exit_codes.h"
 #include "cli/logging.h"
 #include "cli/progress.h"
+#include "cli/shard_scan.h"
 #include "cli/signal_watcher.h"
 #include "common/base64.h"
 #include "common/path_util.h"
@@ -25,6 +29,7 @@
 #include "output/output_paths.h"
 #include "output/resume_state.h"
 #include "output/standard_output.h"
+#include "shard/shard_manifest.h"
 #include "walk/exclude_filter.h"
 #include "walk/rate_limiter.h"
 #include "walk/walker.h"
@@ -89,10 +94,23 @@ parquet::Codec CodecFor(const std::string& name) {
   return parquet::Codec::kZstd;
 }
 
+// "ARRAYJOB_TASK" for a task of a Slurm job array, "JOB" for another job, "" outside Slurm.
+std::string SlurmJob() {
+  const char* array_job = std::getenv("SLURM_ARRAY_JOB_ID");
+  const char* task = std::getenv("SLURM_ARRAY_TASK_ID");
+  if (array_job != nullptr && task != nullptr) return std::string(array_job) + "_" + task;
+  const char* job = std::getenv("SLURM_JOB_ID");
+  return job != nullptr ? job : "";
+}
+
 std::string OptionsJson(const ScanOptions& o, unsigned threads,
                         const std::vector<std::string>& excludes) {
   nlohmann::ordered_json j;
   j["incremental"] = o.incremental;
+  if (!o.plan.empty()) {
+    j["plan"] = Utf8(o.plan);
+    j["shard"] = o.shard;
+  }
   if (o.incremental) {
     j["rows_per_chunk"] = o.rows_per_chunk;
     j["chunk_interval_secs"] = o.chunk_interval_secs;
@@ -135,6 +153,7 @@ struct ScanRun {
   output::OutputConfig config;
   std::vector<parquet::KeyValue> metadata;
   std::time_t started = 0;
+  const ShardScan* shard = nullptr;  // scan --plan: the plan and this shard
 };
 
 // Runs the walk with signal handling and a progress reporter. Returns the signal that
@@ -261,6 +280,15 @@ int RunIncremental(ScanRun& run) {
       return kExitFatal;
     }
     output::ResumeState& rs = **state;
+    if (run.shard != nullptr) {
+      std::string why = shard::CheckShardManifest(rs.manifest, run.shard->plan, run.shard->index);
+      if (!why.empty()) {
+        PrintError("manifest " + run.paths.manifest_file() + " cannot be resumed with plan " +
+                   run.shard->plan_path + ": " + why +
+                   "; use another --output for this plan, or move those files away");
+        return kExitFatal;
+      }
+    }
     if (rs.manifest.completed) {
       spdlog::info(
           "the scan recorded in {} is already complete: {} rows in {} chunks; nothing "
@@ -292,8 +320,13 @@ int RunIncremental(ScanRun& run) {
   } else {
     // No manifest: chunk files of this output name belong to no scan we can account for.
     to_remove = output::UnlistedChunks(fs, run.paths, nullptr);
-    if (o.resume)
+    if (run.shard != nullptr) {
+      // A shard starts as if resuming a scan that published nothing: its units are pending.
+      manifest = shard::FirstShardManifest(run.shard->plan, run.shard->index, run.shard->plan_path);
+      start = output::StartFromManifest(manifest, {});
+    } else if (o.resume) {
       spdlog::info("no manifest at {}: starting a fresh scan", Utf8(run.paths.manifest_file()));
+    }
   }
   if (!resuming) {
     manifest.scanner_version = build_info::kVersion;
@@ -305,6 +338,8 @@ int RunIncremental(ScanRun& run) {
   manifest.identity = identity;
   manifest.options_json = OptionsJson(o, run.threads, run.excludes);
   manifest.host = HostName();
+  manifest.pid = getpid();
+  manifest.slurm_job = SlurmJob();
   // Every check has passed: only now may anything in the output directory change.
   RemoveStaleTemps(run.paths);
   for (const auto& n : to_remove) {
@@ -322,6 +357,9 @@ int RunIncremental(ScanRun& run) {
   co.rows_per_chunk = static_cast<uint64_t>(o.rows_per_chunk);
   co.interval = std::chrono::milliseconds(o.chunk_interval_secs * 1000);
   co.track_visited = o.follow_symlinks;
+  // The heartbeat lets `status` tell a running scan from a dead one: at least every chunk
+  // interval, and every minute when the interval is longer.
+  co.heartbeat = std::min(co.interval, std::chrono::milliseconds(60 * 1000));
   for (auto& kv : run.metadata) {
     if (kv.key == "scan.started_at") kv.value = manifest.started_at;
   }
@@ -332,7 +370,14 @@ int RunIncremental(ScanRun& run) {
   }
   output::ChunkedOutput* out = sink->get();
   run.walker->SetSink(out);
-  if (!resuming) {
+  if (run.shard != nullptr && !resuming) {
+    const shard::ShardAssignment& a = run.shard->plan.assignments[run.shard->index];
+    spdlog::info(
+        "scanning shard {} of {} of plan {} ({} units, {} {} rows) of {} with {} threads into {}",
+        run.shard->index, run.shard->plan.shards, run.shard->plan.plan_id, a.units.size(),
+        a.exact ? "exactly" : "about", WithThousands(a.estimate), Utf8(run.root), run.threads,
+        Utf8(run.paths.dir() + "/" + run.paths.stem() + "_chunk_*.parquet"));
+  } else if (!resuming) {
     spdlog::info("scanning {} with {} threads into {} (incremental)", Utf8(run.root), run.threads,
                  Utf8(run.paths.dir() + "/" + run.paths.stem() + "_chunk_*.parquet"));
   }
@@ -383,8 +428,17 @@ int RunScan(ScanOptions& o) {
     PrintError(err);
     return kExitUsage;
   }
+  // A shard: the plan is read and the command line checked against it before anything else.
+  std::optional<ShardScan> shard;
+  if (!o.plan.empty()) {
+    int code = kExitFatal;
+    shard = PrepareShardScan(o, &code);
+    if (!shard) return code;
+  }
   ScanRun run(o, o.threads > 0 ? static_cast<unsigned>(o.threads) : DefaultThreads(),
-              AbsoluteNormalized(o.path), output::OutputPaths(o.output));
+              AbsoluteNormalized(o.path),
+              shard ? output::OutputPaths(o.output, shard->index) : output::OutputPaths(o.output));
+  run.shard = shard ? &*shard : nullptr;
 
   run.excludes = o.excludes;
   for (const std::string& file : o.exclude_from) {
@@ -408,6 +462,11 @@ int RunScan(ScanOptions& o) {
   if (o.max_depth >= 0) wo.max_depth = static_cast<uint32_t>(o.max_depth);
   wo.follow_symlinks = o.follow_symlinks;
   wo.one_file_system = o.one_file_system;
+  if (run.shard != nullptr) {
+    wo.claimed_by_plan = [claimed = &run.shard->claimed](std::string_view rel) {
+      return claimed->count(std::string(rel)) > 0;
+    };
+  }
   std::unique_ptr<walk::RateLimiter> limiter;
   if (o.max_rate > 0) {
     limiter = std::make_unique<walk::RateLimiter>(static_cast<uint64_t>(o.max_rate));
@@ -428,8 +487,15 @@ int RunScan(ScanOptions& o) {
   struct stat out_dir;
   if (stat(run.paths.dir().c_str(), &out_dir) == 0) {
     const output::OutputPaths* paths = &run.paths;
+    // A shard's plan usually sits beside its output: it is one of our files too.
+    std::string plan_name;
+    if (run.shard != nullptr && ParentDirectory(run.shard->plan_path) == run.paths.dir()) {
+      plan_name = run.shard->plan_path.substr(run.shard->plan_path.rfind('/') + 1);
+    }
     walker.SetOutputDirectory(out_dir.st_dev, out_dir.st_ino,
-                              [paths](std::string_view name) { return paths->IsOwnOutput(name); });
+                              [paths, plan_name](std::string_view name) {
+                                return paths->IsOwnOutput(name) || name == plan_name;
+                              });
   }
   run.started = std::time(nullptr);
   output::NameResolver names(!o.no_resolve_names);
@@ -452,6 +518,11 @@ int RunScan(ScanOptions& o) {
       {"scan.options", OptionsJson(o, run.threads, run.excludes)},
   };
   if (!IsValidUtf8(run.root)) run.metadata.push_back({"scan.root_b64", Base64Encode(run.root)});
+  if (run.shard != nullptr) {
+    run.metadata.push_back({"scan.plan_id", run.shard->plan.plan_id});
+    run.metadata.push_back({"scan.shard", std::to_string(run.shard->index)});
+    run.metadata.push_back({"scan.shards", std::to_string(run.shard->plan.shards)});
+  }
   return o.incremental ? RunIncremental(run) : RunStandard(run);
 }
 

@@ -18,8 +18,8 @@ unsigned DefaultThreads() {
 }
 
 void AddScanOptions(CLI::App* cmd, ScanOptions* o) {
-  cmd->add_option("-p,--path", o->path, "Directory (or file) to scan")
-      ->required()
+  cmd->add_option("-p,--path", o->path,
+                  "Directory (or file) to scan (required, except with --plan: the plan's root)")
       ->type_name("PATH");
   cmd->add_option("-o,--output", o->output,
                   "Parquet file to write; its directory must exist. The error sidecar "
@@ -79,27 +79,33 @@ void AddScanOptions(CLI::App* cmd, ScanOptions* o) {
   cmd->add_option("--compression", o->compression, "Parquet compression codec")
       ->check(CLI::IsMember({"zstd", "snappy", "none"}))
       ->capture_default_str();
-  CLI::Option* incremental =
-      cmd->add_flag("--incremental", o->incremental,
-                    "Write complete, readable chunk files STEM_chunk_0001.parquet, ... while the "
-                    "scan runs, and STEM_manifest.json (progress and resume state)");
+  cmd->add_flag("--incremental", o->incremental,
+                "Write complete, readable chunk files STEM_chunk_0001.parquet, ... while the "
+                "scan runs, and STEM_manifest.json (progress and resume state)");
   cmd->add_option("--rows-per-chunk", o->rows_per_chunk,
                   "Incremental mode: cut a chunk after this many rows (1-1000000000)")
       ->check(CLI::Range(int64_t{1}, int64_t{1000000000}))
       ->capture_default_str()
-      ->needs(incremental)
       ->type_name("N");
   cmd->add_option("--chunk-interval-secs", o->chunk_interval_secs,
                   "Incremental mode: cut a chunk after this many seconds, whichever comes first "
                   "(1-31536000)")
       ->check(CLI::Range(int64_t{1}, int64_t{31536000}))
       ->capture_default_str()
-      ->needs(incremental)
       ->type_name("SECS");
   cmd->add_flag("--resume", o->resume,
                 "Incremental mode: continue the interrupted scan recorded in STEM_manifest.json "
-                "(a fresh scan when there is none): every entry ends up in exactly one chunk")
-      ->needs(incremental);
+                "(a fresh scan when there is none): every entry ends up in exactly one chunk");
+  cmd->add_option("--plan", o->plan,
+                  "Scan one shard of this plan (see 'storage-scanner plan'): always incremental "
+                  "with resume (--incremental --resume implied), into "
+                  "DIR/STEM_shardNNNN_chunk_NNNN.parquet and DIR/STEM_shardNNNN_manifest.json; "
+                  "--path may be omitted; -x and --max-depth must be the plan's")
+      ->type_name("PLAN.json");
+  cmd->add_option("--shard", o->shard,
+                  "With --plan: the shard to scan, 0 to shards-1 (e.g. $SLURM_ARRAY_TASK_ID)")
+      ->check(CLI::Range(int64_t{0}, int64_t{99999}))
+      ->type_name("I");
   cmd->add_option("--progress-interval", o->progress_interval,
                   "Seconds between progress log lines when stderr is not a terminal "
                   "(on a terminal a live line is shown instead)")
@@ -108,20 +114,42 @@ void AddScanOptions(CLI::App* cmd, ScanOptions* o) {
       ->type_name("SECS");
 }
 
-std::string Validate(ScanOptions* o) {
+std::string ParseOutputMode(const std::string& text, unsigned* mode_out) {
   char* end = nullptr;
-  long mode = std::strtol(o->output_mode.c_str(), &end, 8);
-  if (o->output_mode.empty() || *end != '\0' || mode < 0 || mode > 07777) {
-    return "--output-mode: '" + o->output_mode + "' is not an octal permission mode (e.g. 0640)";
+  long mode = std::strtol(text.c_str(), &end, 8);
+  if (text.empty() || *end != '\0' || mode < 0 || mode > 07777) {
+    return "--output-mode: '" + text + "' is not an octal permission mode (e.g. 0640)";
   }
   if ((mode & 0600) != 0600) {
-    return "--output-mode: " + o->output_mode + " must keep the owner's read and write bits (0600)";
+    return "--output-mode: " + text + " must keep the owner's read and write bits (0600)";
   }
-  o->file_mode = static_cast<unsigned>(mode);
+  *mode_out = static_cast<unsigned>(mode);
+  return "";
+}
+
+std::string Validate(ScanOptions* o, const CLI::App& cmd) {
+  const bool with_plan = cmd.count("--plan") > 0;
+  if (with_plan) {
+    if (cmd.count("--shard") == 0) return "--plan requires --shard (which shard to scan)";
+    if (o->follow_symlinks) {
+      return "--follow-symlinks cannot be used with --plan: shards cannot coordinate which one "
+             "enters a directory reached through a link (plans never follow links)";
+    }
+    // A shard is always an incremental scan that resumes its own manifest.
+    o->incremental = true;
+    o->resume = true;
+  } else {
+    if (cmd.count("--shard") > 0) return "--shard requires --plan";
+    if (cmd.count("--path") == 0) return "--path is required (or --plan with --shard)";
+    for (const char* name : {"--resume", "--rows-per-chunk", "--chunk-interval-secs"}) {
+      if (cmd.count(name) > 0 && !o->incremental)
+        return std::string(name) + " requires --incremental";
+    }
+  }
   for (const std::string& p : o->excludes) {
     if (Status s = walk::ValidatePattern(p); !s.ok()) return s.message();
   }
-  return "";
+  return ParseOutputMode(o->output_mode, &o->file_mode);
 }
 
 }  // namespace sscan::cli

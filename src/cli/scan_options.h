@@ -2,8 +2,10 @@
 //
 // Everything a user can type for `storage-scanner scan` is declared here, in one place, with
 // the range it is checked against (a value outside it is a usage error, exit 2) and the help
-// text `--help` prints. Cross-option rules (--resume needs --incremental, ...) are checked in
-// Validate(), also as usage errors.
+// text `--help` prints. Cross-option rules (--resume needs --incremental, --plan needs --shard,
+// ...) are checked in Validate(), also as usage errors. Rules that need the plan's content
+// (--shard within its shard count, --path and the row options equal to the plan's) are checked
+// by RunScan once the plan is read.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -34,6 +36,8 @@ struct ScanOptions {
   int64_t rows_per_chunk = 500000;
   int64_t chunk_interval_secs = 300;
   bool resume = false;
+  std::string plan;    // --plan: scan one shard of this plan
+  int64_t shard = -1;  // --shard
 
   // Filled by Validate():
   unsigned file_mode = 0600;
@@ -47,7 +51,11 @@ unsigned DefaultThreads();
 // Declares the options on `cmd` (the `scan` subcommand).
 void AddScanOptions(CLI::App* cmd, ScanOptions* options);
 
-// Cross-option checks and conversions; returns a one-line usage error or "".
-std::string Validate(ScanOptions* options);
+// Cross-option checks and conversions; returns a one-line usage error or "". `cmd` is the
+// parsed `scan` subcommand (to tell given options from defaults).
+std::string Validate(ScanOptions* options, const CLI::App& cmd);
+
+// --output-mode's text -> permission bits; a one-line usage error or "" (shared with `plan`).
+std::string ParseOutputMode(const std::string& text, unsigned* mode);
 
 }  // namespace sscan::cli

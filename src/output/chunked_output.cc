@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstring>
 #include <ctime>
 
@@ -81,6 +82,8 @@ ChunkedOutput::ChunkedOutput(const OutputPaths& paths, const OutputConfig& confi
       errors_file_(std::move(errors)),
       state_file_(std::move(state)) {
   ledger_.Restore(manifest_);
+  const auto ms = options_.heartbeat.count();
+  manifest_.heartbeat_secs = static_cast<uint64_t>(std::max<int64_t>(1, (ms + 999) / 1000));
 }
 
 ChunkedOutput::~ChunkedOutput() {
@@ -228,6 +231,8 @@ void ChunkedOutput::PublisherMain() {
           pipeline_.Encode(*sealed, &mutex_);
           lock.lock();
         }
+      } else if (failure_.ok()) {
+        HeartbeatIfDue(lock);
       }
       continue;
     }
@@ -248,6 +253,21 @@ void ChunkedOutput::PublisherMain() {
       Fail(s);
     }
   }
+}
+
+void ChunkedOutput::HeartbeatIfDue(std::unique_lock<std::mutex>& lock) {
+  if (std::chrono::steady_clock::now() - last_manifest_write_ < options_.heartbeat) return;
+  // Only this thread changes manifest_, so the copy stays current while the lock is released.
+  Manifest m = manifest_;
+  m.updated_at = NowIso();
+  lock.unlock();
+  Status s = WriteManifest(m);
+  lock.lock();
+  if (!s.ok()) {
+    Fail(s);
+    return;
+  }
+  manifest_.updated_at = m.updated_at;
 }
 
 Status ChunkedOutput::Publish(Job& job) {
@@ -326,6 +346,7 @@ Status ChunkedOutput::WriteManifest(const Manifest& m) {
   }
   if (Status r = config_.fs->SyncDir(paths_.dir()); !r.ok()) return r;
   CrashPoint("manifest_renamed");
+  last_manifest_write_ = std::chrono::steady_clock::now();
   return Status::Ok();
 }
 

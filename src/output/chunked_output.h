@@ -12,6 +12,9 @@
 //               [manifest_written] -> rename + fsync dir [manifest_renamed]
 // A chunk counts only once the manifest lists it; one that was renamed but not yet listed
 // when the process died is removed by the resumed run and its rows are produced again.
+// Heartbeat: when no manifest was written for `heartbeat` (no chunk cut: a stalled or very
+// slow filesystem), the publisher rewrites the same manifest with only updated_at changed, the
+// same crash-safe way, so `storage-scanner status` can tell a running scan from a dead one.
 //
 // Thread safety: Accept from any walker thread; Finish once, after the walk.
 #pragma once
@@ -38,6 +41,8 @@ struct ChunkOptions {
   uint64_t rows_per_chunk = 500000;
   std::chrono::milliseconds interval{300 * 1000};
   bool track_visited = false;  // --follow-symlinks: keep STEM_state.bin
+  // The manifest is rewritten at least this often (recorded in it as heartbeat_secs).
+  std::chrono::milliseconds heartbeat{60 * 1000};
 };
 
 class ChunkedOutput final : public walk::SegmentSink {
@@ -73,6 +78,9 @@ class ChunkedOutput final : public walk::SegmentSink {
   void PublisherMain();
   Status Publish(Job& job);
   Status WriteManifest(const Manifest& m);
+  // Rewrites the manifest with a new updated_at when it is older than the heartbeat.
+  // REQUIRES mutex_ (held on entry and on return; released while writing).
+  void HeartbeatIfDue(std::unique_lock<std::mutex>& lock);
   void Fail(const Status& s);  // REQUIRES mutex_
 
   const OutputPaths paths_;
@@ -101,6 +109,7 @@ class ChunkedOutput final : public walk::SegmentSink {
   Manifest manifest_;
   std::unique_ptr<WritableFile> errors_file_;
   std::unique_ptr<WritableFile> state_file_;
+  std::chrono::steady_clock::time_point last_manifest_write_;  // by Open, then the publisher
 };
 
 }  // namespace sscan::output

@@ -131,6 +131,15 @@ std::string FormatManifest(const Manifest& m) {
   j["excluded"] = m.excluded;
   j["mount_points_skipped"] = m.mount_points_skipped;
   j["host"] = m.host;
+  j["pid"] = m.pid;
+  j["heartbeat_secs"] = m.heartbeat_secs;
+  if (!m.slurm_job.empty()) j["slurm_job"] = m.slurm_job;
+  if (!m.plan_id.empty()) {
+    j["plan_id"] = m.plan_id;
+    j["shard"] = m.shard;
+    j["shards"] = m.shards;
+    PutBytes(&j, "plan_path", m.plan_path);
+  }
 
   Json r;
   r["walk_from_root"] = m.walk_from_root;
@@ -237,6 +246,21 @@ Result<Manifest> ParseManifest(const std::string& text) {
     m.excluded = U64(j, "excluded", "the manifest");
     m.mount_points_skipped = U64(j, "mount_points_skipped", "the manifest");
     m.host = Str(j, "host", "the manifest");
+    // Fields added after version 1 was first written: optional, so older manifests resume.
+    if (j.contains("pid")) m.pid = static_cast<int64_t>(U64(j, "pid", "the manifest"));
+    if (j.contains("heartbeat_secs")) m.heartbeat_secs = U64(j, "heartbeat_secs", "the manifest");
+    if (j.contains("slurm_job")) m.slurm_job = Str(j, "slurm_job", "the manifest");
+    if (j.contains("plan_id")) {
+      m.plan_id = Str(j, "plan_id", "the manifest");
+      if (m.plan_id.empty()) throw ParseError{"field 'plan_id' is empty"};
+      m.shards = static_cast<int64_t>(U32(j, "shards", "the manifest"));
+      m.shard = static_cast<int64_t>(U32(j, "shard", "the manifest"));
+      if (m.shards < 1 || m.shard >= m.shards) {
+        throw ParseError{"shard " + std::to_string(m.shard) + " is not below shards " +
+                         std::to_string(m.shards)};
+      }
+      m.plan_path = Bytes(j, "plan_path", "the manifest");
+    }
 
     const Json& r = Object(j, "resume", "the manifest");
     m.walk_from_root = Bool(r, "walk_from_root", "resume");

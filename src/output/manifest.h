@@ -78,6 +78,18 @@ struct Manifest {
   uint64_t excluded = 0;
   uint64_t mount_points_skipped = 0;
   std::string host;
+  int64_t pid = 0;  // of the process that wrote this manifest (0: unknown)
+  // The manifest is rewritten at least this often while its scan runs (a heartbeat when no
+  // chunk was published): `status` tells a running scan from a dead one by updated_at.
+  uint64_t heartbeat_secs = 0;  // 0: unknown (an older manifest)
+  std::string slurm_job;        // "JOB" or "ARRAYJOB_TASK" when run under Slurm, else ""
+
+  // A shard of a plan (plan_id empty otherwise): which plan, which shard, and where the plan
+  // was (for `status DIR`, informational).
+  std::string plan_id;
+  int64_t shard = -1;
+  int64_t shards = 0;
+  std::string plan_path;
 
   // Resume state.
   // A scan of the whole tree starts at the root (its pending directories are implicit until

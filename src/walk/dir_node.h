@@ -53,7 +53,7 @@ struct DirNode {
   bool path_is_utf8 = true;
   bool is_root = false;
   bool via_symlink = false;  // reached through a followed symlink: opened without O_NOFOLLOW
-  bool flat = false;         // list the entries, enter no subdirectory (see ResumeDir::flat)
+  bool flat = false;         // enter no subdirectory the plan claims (see ResumeDir::flat)
   // Where listing starts (resume): seek cookie and first sequence number.
   uint64_t start_cookie = 0;
   uint32_t start_seq = 0;

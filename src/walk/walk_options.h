@@ -40,6 +40,12 @@ struct WalkOptions {
   std::function<bool(std::string_view name)> is_own_output;
 
   const EntryFilter* filter = nullptr;  // --exclude; may be null
+  // Shard scans: whether a directory (path relative to the root, raw bytes) is a unit of the
+  // shard plan, i.e. scanned by some shard on its own. A flat start directory
+  // (ResumeDir::flat) lists such a subdirectory as a row and does not enter it; it enters
+  // every other subdirectory (one created after the plan was made), so nothing is lost. Null:
+  // a flat directory enters no subdirectory. Called from worker threads: must be thread-safe.
+  std::function<bool(std::string_view relative_path)> claimed_by_plan;
   RateLimiter* rate_limiter = nullptr;  // --max-rate; may be null
 };
 

@@ -181,7 +181,11 @@ struct Walker::Impl {
   }
   void EmitFailure(DirNode* dir, uint32_t seq, ErrorOp op, int err, Segment* seg,
                    uint32_t ops_made = 0);
+  // A listing that ends at once with no entries (and, for a loop, the loop reported).
+  void EmitEmpty(DirNode* dir, uint32_t seq, bool loop, Segment* seg);
+  bool IsAncestorOf(const DirNode* n, uint64_t device, uint64_t inode) const;
   bool IsLoop(DirNode* parent, const EntryStat& st);
+  bool ClaimedByPlan(const DirNode* dir, std::string_view name) const;
 
   // --- start and rounds -------------------------------------------------------------------
   DirNode* MakeRootNode();
@@ -299,7 +303,7 @@ void Walker::Impl::ProcessBuffer(DirNode* dir, int fd, const DirentBuffer& buf, 
                              options.output_dir->second == dir->inode;
   const uint32_t child_depth = dir->depth + 1;
   // Children at child_depth are listed only if their own children (child_depth + 1) are kept.
-  const bool descend = !dir->flat && (!options.max_depth || child_depth < *options.max_depth);
+  const bool descend = !options.max_depth || child_depth < *options.max_depth;
   const EntryFilter* filter = options.filter;
   std::string rel_scratch;
 
@@ -355,7 +359,7 @@ void Walker::Impl::ProcessBuffer(DirNode* dir, int fd, const DirentBuffer& buf, 
       } else {
         seg->errors.push_back({JoinPath(dir->path, name), ErrorOp::kReadlink, errno, {}, index});
       }
-      if (options.follow_symlinks && descend) {
+      if (options.follow_symlinks && descend && !dir->flat) {
         EntryStat t;
         Throttle(&seg->operations);
         int terr = StatFollow(fd, d.name, &t);
@@ -378,6 +382,8 @@ void Walker::Impl::ProcessBuffer(DirNode* dir, int fd, const DirentBuffer& buf, 
     } else if (type == S_IFDIR && descend) {
       if (options.one_file_system && e.stat.device != root_stat.device) {
         e.mount_skipped = true;
+      } else if (dir->flat && ClaimedByPlan(dir, name)) {
+        // Another unit of the plan (perhaps another shard's) lists it: its row is ours only.
       } else if (IsLoop(dir, e.stat)) {
         seg->errors.push_back({JoinPath(dir->path, name), ErrorOp::kLoop, 0,
                                "directory already part of the scan (a filesystem loop or a "
@@ -392,6 +398,16 @@ void Walker::Impl::ProcessBuffer(DirNode* dir, int fd, const DirentBuffer& buf, 
     seg->entries.push_back(e);
   }
   seg->resume_cookie = cookie;
+}
+
+bool Walker::Impl::ClaimedByPlan(const DirNode* dir, std::string_view name) const {
+  if (!options.claimed_by_plan) return true;
+  std::string_view dir_rel = std::string_view(dir->path).substr(options.root.size());
+  if (!dir_rel.empty() && dir_rel.front() == '/') dir_rel.remove_prefix(1);
+  std::string rel(dir_rel);
+  if (!rel.empty()) rel.push_back('/');
+  rel.append(name);
+  return options.claimed_by_plan(rel);
 }
 
 bool Walker::Impl::IsLoop(DirNode* parent, const EntryStat& st) {
@@ -420,6 +436,31 @@ void Walker::Impl::EmitFailure(DirNode* dir, uint32_t seq, ErrorOp op, int err, 
   seg->errors.push_back({dir->path, op, err, {}});
   std::vector<DirNode*> none;
   EmitInOrder(dir, seg, &none);
+}
+
+void Walker::Impl::EmitEmpty(DirNode* dir, uint32_t seq, bool loop, Segment* seg) {
+  seg->Clear();
+  seg->kind = Segment::Kind::kListing;
+  seg->dir = dir->info();
+  seg->seq = seq;
+  seg->round = dir->round;
+  seg->last = true;
+  seg->resume_cookie = dir->start_cookie;
+  if (loop) {
+    seg->errors.push_back({dir->path, ErrorOp::kLoop, 0,
+                           "directory already part of the scan (a filesystem loop or a second "
+                           "path to it); not entered",
+                           0});
+  }
+  std::vector<DirNode*> none;
+  EmitInOrder(dir, seg, &none);
+}
+
+bool Walker::Impl::IsAncestorOf(const DirNode* n, uint64_t device, uint64_t inode) const {
+  for (const DirNode* a = n->parent; a != nullptr; a = a->parent) {
+    if (a->device == device && a->inode == inode && a->inode != 0) return true;
+  }
+  return false;
 }
 
 void Walker::Impl::EmitInOrder(DirNode* dir, Segment* seg, std::vector<DirNode*>* children) {
@@ -606,6 +647,22 @@ void Walker::Impl::StartResumed(const WalkStart& start) {
       gone.start_cookie = rd.cookie;
       gone.next_emit_seq = rd.next_seq;
       EmitFailure(&gone, rd.next_seq, ErrorOp::kOpen, err, &seg);
+      continue;
+    }
+    // A plan's unit that -x would not enter (a mount point now), or that is its own ancestor:
+    // the tree changed since the plan was made. Its listing ends here, empty.
+    const bool other_fs = options.one_file_system && n != root && n->device != root_stat.device;
+    // (--follow-symlinks resumes have their own loop state: the visited set.)
+    const bool loop = !options.follow_symlinks && n != root && IsAncestorOf(n, n->device, n->inode);
+    if (other_fs || loop) {
+      DirNode skipped;
+      skipped.path = n->path;
+      skipped.id = rd.id;
+      skipped.depth = rd.depth;
+      skipped.round = rd.round;
+      skipped.start_cookie = rd.cookie;
+      skipped.next_emit_seq = rd.next_seq;
+      EmitEmpty(&skipped, rd.next_seq, loop, &seg);
       continue;
     }
     // The chain node becomes the frontier directory: it takes the frontier's id and position.

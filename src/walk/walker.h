@@ -66,8 +66,10 @@ struct ResumeDir {
   uint64_t cookie = 0;    // getdents position to continue from (0 = from the start)
   uint32_t next_seq = 0;  // sequence number of its next segment
   uint32_t round = 0;
-  // List this directory's entries but enter none of its subdirectories (a shard plan's
-  // directory above its split points: the subdirectories are other shards' work).
+  // List this directory's entries but do not enter the subdirectories the plan gave out as
+  // units of their own (WalkOptions::claimed_by_plan): a shard plan's directory above its
+  // split points. With -x a unit on another filesystem, and a unit that is its own ancestor,
+  // end at once with no entries, as a whole-tree scan would not enter them either.
   bool flat = false;
 };
 

@@ -8,8 +8,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <string>
+#include <thread>
 
 #include "fake_file_system.h"
 #include "output/resume_state.h"
@@ -143,6 +145,34 @@ TEST(ChunkedOutputTest, EveryFailurePointFollowedByPowerCutResumesExactlyOnce) {
     ASSERT_TRUE(resumed.ok()) << "failure at operation " << n << ": " << resumed.message();
     ExpectExactlyOnce(h,
                       "failure at operation " + std::to_string(n) + " (" + first.message() + ")");
+  }
+}
+
+TEST(ChunkedOutputTest, HeartbeatRewritesTheManifestWhenNoChunkIsDue) {
+  Tree tree;
+  for (auto heartbeat : {std::chrono::milliseconds(100), std::chrono::milliseconds(3600 * 1000)}) {
+    Harness h(tree);
+    ChunkOptions co;
+    co.interval = std::chrono::milliseconds(3600 * 1000);
+    co.heartbeat = heartbeat;
+    Manifest m;
+    m.root = tree.root();
+    auto out = ChunkedOutput::Open(h.paths, h.Config(), co, m, {});
+    ASSERT_TRUE(out.ok());
+    const int after_open = h.fs.operations();
+    // No rows at all: a stalled filesystem. Only the heartbeat writes.
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    const int written = h.fs.operations() - after_open;
+    if (heartbeat.count() < 1000) {
+      EXPECT_GE(written, 2 * 4) << "at least two heartbeats (temp, write, sync, rename, ...)";
+    } else {
+      EXPECT_EQ(written, 0);
+    }
+    Manifest beat = h.Final();
+    EXPECT_FALSE(beat.completed);
+    EXPECT_EQ(beat.total_rows, 0u);
+    EXPECT_EQ(beat.heartbeat_secs, heartbeat.count() < 1000 ? 1u : 3600u);
+    ASSERT_TRUE((*out)->Finish(false).ok());
   }
 }
 

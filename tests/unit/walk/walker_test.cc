@@ -355,6 +355,49 @@ TEST(WalkerTest, AFlatStartListsEntriesButEntersNoSubdirectory) {
   EXPECT_TRUE(sink.finished_.count(3));
 }
 
+TEST(WalkerTest, AFlatStartEntersTheSubdirectoriesThePlanDidNotGiveOut) {
+  TempTree t;
+  t.Dir("top/planned");
+  t.Dir("top/created_later");
+  t.File("top/planned/p");
+  t.File("top/created_later/c");
+  RecordingSink sink;
+  sink.Preregister(3, 0);
+  WalkOptions o;
+  o.root = t.root();
+  // The plan gave "top/planned" to some shard; "top/created_later" appeared afterwards.
+  o.claimed_by_plan = [](std::string_view rel) { return rel == "top/planned"; };
+  WalkStart start;
+  start.fresh = false;
+  start.emit_root_row = false;
+  start.next_id = 10;
+  start.dirs.push_back({3, "top", 1, 0, 0, 0, 0, 0, /*flat=*/true});
+  auto paths = Walk(o, &sink, start);
+  std::vector<std::string> expected = {t.root() + "/top/created_later",
+                                       t.root() + "/top/created_later/c",
+                                       t.root() + "/top/planned"};
+  EXPECT_EQ(paths, expected);
+}
+
+TEST(WalkerTest, AStartDirectoryThatIsItsOwnAncestorEndsEmpty) {
+  TempTree t;
+  t.Dir("a");
+  t.File("a/f");
+  RecordingSink sink;
+  sink.Preregister(4, 0);
+  WalkOptions o;
+  o.root = t.root();
+  WalkStart start;
+  start.fresh = false;
+  start.emit_root_row = false;
+  start.next_id = 10;
+  // "a/.." resolves to the root itself: a second path to a directory already on the chain.
+  start.dirs.push_back({4, "a/..", 2, 0, 0, 0, 0, 0, false});
+  auto paths = Walk(o, &sink, start);
+  EXPECT_TRUE(paths.empty());
+  EXPECT_TRUE(sink.finished_.count(4));
+}
+
 TEST(WalkerTest, StopRequestEndsTheWalkEarly) {
   TempTree t;
   for (int d = 0; d < 50; ++d) {
