@@ -11,6 +11,7 @@ of the deep tree.
 """
 import ctypes
 import errno
+import json
 import os
 import random
 import re
@@ -30,6 +31,7 @@ import pytest
 from conftest import scanner_binary
 from lib import readers, sidecar, trees
 from lib.compare import assert_rows_equal
+from lib.outputs import directory_snapshot
 from lib.privileges import requires_root
 from lib.reference import reference_scan, row_raw_path
 from test_incremental import assert_exactly_once, chunk_files, manifest_of
@@ -418,3 +420,261 @@ def test_pseudo_filesystems_finish_and_report(path, output):
     assert all(p == path or p.startswith(path + "/") for p in paths)
     errors = sidecar.read_sidecar(output)  # every line well-formed
     assert summary_number(done.stderr, r"errors: ([\d,]+) \(") == len(errors)
+
+
+# --- bad inputs -------------------------------------------------------------------------------
+# What test_cli.py and test_incremental.py already cover is not repeated here: --threads 0,
+# 1025, -1, 2**64+1, "four", "1.5", ""; --batch-size 0, -5, "lots"; --max-depth -1, "deep";
+# --rows-per-chunk 0; --chunk-interval-secs -1; options without --incremental; an unknown
+# option and command; a missing, unwritable (as nobody) or directory output; a manifest that
+# is truncated, not JSON, has a wrong top-level type, is empty, belongs to another root, lists
+# a missing chunk, or was made with other options.
+
+HUGE = "9" * 30
+# option -> (values that must be refused with exit 2, options the option needs)
+NUMERIC_OPTIONS = {
+    "--threads": (["1e3", " ", "+", "1,000"], []),
+    "--batch-size": (["1000001", HUGE, "1.5", "", "1e3"], []),
+    "--max-depth": (["1000001", HUGE, "2.0", "", "-0.5"], []),
+    "--rows-per-chunk": (["1000000001", HUGE, "-3", "many", "", "1.5"], ["--incremental"]),
+    "--chunk-interval-secs": (["0", "31536001", HUGE, "soon", "", "1.5"], ["--incremental"]),
+    "--max-rate": (["-1", "1000000001", HUGE, "fast", "", "2.5"], []),
+    "--progress-interval": (["0", "-1", "0.01", "86401", "inf", "-inf", "often", "", HUGE],
+                            []),
+    "--output-mode": (["0400", "999", "0x1ff", "", "17777", "rw", "-600"], []),
+    "--compression": (["gzip", "", "ZSTD"], []),
+}
+USAGE_CASES = {f"{option}={value!r}": [*needs, f"{option}={value}"]
+               for option, (values, needs) in NUMERIC_OPTIONS.items() for value in values}
+USAGE_CASES.update({
+    "typo_exclude_form": ["--exclude-form", "x"],
+    "typo_one_filesystem": ["--one-filesystem"],
+    "underscore_option": ["--max_rate", "5"],
+    "unknown_short_X": ["-X"],
+    "flag_with_value": ["-x=1"],
+    "option_twice": ["--threads", "4", "--threads", "5"],
+    "path_twice": ["--path", "/"],
+    "extra_positional": ["positional"],
+    "exclude_without_pattern": ["--exclude"],
+})
+# Integers in a prefix notation: CLI11 reads "0x10" as 16 and "010" as 8 (octal), so
+# `--max-depth 010` silently keeps 8 levels. They must be refused, or read as decimal.
+PREFIXED_INTEGERS = {f"{option}={value}": [*needs, f"{option}={value}"]
+                     for option, needs in [("--threads", []), ("--batch-size", []),
+                                           ("--max-depth", []), ("--max-rate", []),
+                                           ("--rows-per-chunk", ["--incremental"]),
+                                           ("--chunk-interval-secs", ["--incremental"])]
+                     for value in ["0x10", "0X1F"]}
+
+
+@pytest.fixture
+def small_tree(tmp_path):
+    return trees.make_seed_unit_tree(tmp_path / "tree")
+
+
+@pytest.fixture
+def previous(out_dir, output):
+    """An output that already exists and that every refusal must leave as it was."""
+    output.write_bytes(b"the previous snapshot")
+    return out_dir
+
+
+def assert_refused(run_result, code: int, out_dir: Path, before: dict, *words: str) -> None:
+    assert run_result.returncode == code, run_result.describe()
+    assert len(run_result.stderr_lines) == 1, f"expected one line\n{run_result.describe()}"
+    assert run_result.stderr.startswith("storage-scanner: "), run_result.describe()
+    for word in words:
+        assert word in run_result.stderr, f"{word!r} not named\n{run_result.describe()}"
+    assert directory_snapshot(out_dir) == before, "a refusal changed the output directory"
+
+
+@pytest.mark.parametrize("case", sorted(USAGE_CASES))
+def test_bad_option_values_are_usage_errors(scanner, small_tree, previous, output, case):
+    before = directory_snapshot(previous)
+    assert_refused(scanner.scan(small_tree, output, *USAGE_CASES[case]), 2, previous, before)
+
+
+@pytest.mark.xfail(strict=True, reason="scanner bug: CLI11 accepts 0x-prefixed integers")
+@pytest.mark.parametrize("case", sorted(PREFIXED_INTEGERS))
+def test_hex_integers_are_usage_errors(scanner, small_tree, previous, output, case):
+    before = directory_snapshot(previous)
+    assert_refused(scanner.scan(small_tree, output, *PREFIXED_INTEGERS[case]), 2, previous,
+                   before)
+
+
+@pytest.mark.xfail(strict=True, reason="scanner bug: a leading 0 makes CLI11 read octal "
+                                       "(--max-depth 010 keeps 8 levels)")
+def test_leading_zero_is_not_octal(scanner, tmp_path, output):
+    root = trees.make_deep_tree(tmp_path / "tree", levels=12, name_len=3)
+    run_result = scanner.scan(root, output, "--max-depth", "010")
+    if run_result.returncode == 2:
+        return  # refusing is fine too
+    assert run_result.returncode == 0, run_result.describe()
+    assert max(r["depth"] for r in pyarrow_rows(output)) == 10
+
+
+@pytest.mark.xfail(strict=True, reason="scanner bug: CLI::Range lets NaN through (every "
+                                       "comparison with NaN is false); the progress thread "
+                                       "then logs in a busy loop")
+def test_progress_interval_nan_is_a_usage_error(scanner, small_tree, previous, output):
+    before = directory_snapshot(previous)
+    assert_refused(scanner.scan(small_tree, output, "--progress-interval", "nan"), 2, previous,
+                   before)
+
+
+@pytest.mark.xfail(strict=True, reason="scanner bug: AbsoluteNormalized('') is the working "
+                                       "directory, so --path '' scans it (find '' refuses)")
+def test_empty_path_is_refused(scanner, tmp_path, previous, output):
+    cwd = tmp_path / "cwd"
+    trees.make_seed_unit_tree(cwd)
+    before = directory_snapshot(previous)
+    run_result = scanner.scan("", output, cwd=cwd)
+    assert run_result.returncode in (1, 2), run_result.describe()
+    assert_refused(run_result, run_result.returncode, previous, before)
+
+
+@requires_root
+def test_output_on_a_read_only_mount_is_fatal(scanner, small_tree, previous, output):
+    """Root ignores permission bits but not a read-only mount: the output directory is bind
+    mounted read-only over itself."""
+    target = str(previous)
+    subprocess.run(["mount", "--bind", target, target], check=True)
+    try:
+        subprocess.run(["mount", "-o", "remount,bind,ro", target], check=True)
+        before = directory_snapshot(previous)
+        for extra in ([], ["--incremental"]):
+            assert_refused(scanner.scan(small_tree, output, *extra), 1, previous, before,
+                           target)
+    finally:
+        subprocess.run(["umount", target], check=True)
+
+
+def test_output_below_a_regular_file_is_fatal(scanner, small_tree, previous):
+    (previous / "plain_file").write_bytes(b"x")
+    before = directory_snapshot(previous)
+    assert_refused(scanner.scan(small_tree, previous / "plain_file" / "scan.parquet"), 1,
+                   previous, before, "plain_file")
+
+
+def test_incremental_output_that_is_a_directory_is_fatal(scanner, small_tree, previous):
+    (previous / "snap.parquet").mkdir()
+    before = directory_snapshot(previous)
+    assert_refused(scanner.scan(small_tree, previous / "snap.parquet", "--incremental"), 1,
+                   previous, before)
+
+
+# --- damaged manifests ------------------------------------------------------------------------
+
+def set_path(document, path: list, value):
+    """document[path[0]][path[1]]... = value (value DELETE removes the key)."""
+    for key in path[:-1]:
+        document = document[key]
+    if value is DELETE:
+        del document[path[-1]]
+    else:
+        document[path[-1]] = value
+
+
+DELETE = object()
+# name -> (JSON path, new value, a word the one-line message must contain)
+MANIFEST_DAMAGE = {
+    "chunk_rows_string": (["chunks", 0, "rows"], "5", "rows"),
+    "chunk_not_object": (["chunks", 0], "scan_chunk_0001.parquet", "chunks"),
+    "chunk_bytes_negative": (["chunks", 0, "bytes"], -1, "bytes"),
+    "chunk_path_missing": (["chunks", 0, "file_path"], DELETE, "file_path"),
+    "chunks_object": (["chunks"], {}, "chunks"),
+    "chunk_count_off": (["chunk_count"], 99, "chunk_count"),
+    "total_rows_off": (["total_rows"], 1, "total_rows"),
+    "total_rows_float": (["total_rows"], 1.5, "total_rows"),
+    "version_2": (["version"], 2, "version"),
+    "options_excludes_string": (["options", "excludes"], "*.tmp", "excludes"),
+    "options_max_depth_string": (["options", "max_depth"], "3", "max_depth"),
+    "options_missing": (["options"], DELETE, "options"),
+    "resume_missing": (["resume"], DELETE, "resume"),
+    "pending_dirs_object": (["resume", "pending_dirs"], {}, "pending_dirs"),
+    "pending_cookie_negative": (["resume", "pending_dirs", 0, "cookie"], -1, "cookie"),
+    "pending_depth_huge": (["resume", "pending_dirs", 0, "depth"], 2**40, "depth"),
+    "pending_id_not_below_next": (["resume", "pending_dirs", 0, "id"], 10**9, "next_id"),
+    "root_b64_garbage": (["root_b64"], "!!!not base64", "root_b64"),
+    "completed_with_pending_work": (["completed"], True, "pending"),
+    "finished_at_number": (["finished_at"], 5, "finished_at"),
+}
+
+
+@pytest.fixture
+def interrupted_scan(tmp_path, out_dir, output):
+    """An incremental scan killed after its second chunk, with directories still pending."""
+    root = trees.make_mixed_tree(tmp_path / "tree", seed=9, files=150, dirs=25)
+    done = run(scan_argv(root, output, "--incremental", "--rows-per-chunk", "30", "-t", "2"),
+               env={"SSCAN_CRASH_AT": "manifest_renamed:3"})
+    assert done.returncode == -9, done.stderr
+    manifest = manifest_of(output)
+    assert manifest["resume"]["pending_dirs"], "nothing pending: the manifest tests need some"
+    return root, manifest
+
+
+def write_manifest(output: Path, text: str) -> None:
+    (output.parent / "scan_manifest.json").write_text(text)
+
+
+@pytest.mark.parametrize("damage", sorted(MANIFEST_DAMAGE))
+def test_damaged_manifest_fields_are_refused(scanner, interrupted_scan, out_dir, output, damage):
+    root, manifest = interrupted_scan
+    path, value, word = MANIFEST_DAMAGE[damage]
+    set_path(manifest, path, value)
+    write_manifest(output, json.dumps(manifest))
+    before = directory_snapshot(out_dir)
+    assert_refused(scanner.scan(root, output, "--incremental", "--resume"), 1, out_dir, before,
+                   "manifest", word)
+
+
+def test_chunk_of_another_size_is_refused(scanner, interrupted_scan, out_dir, output):
+    """A chunk whose size differs from what the manifest recorded was replaced or damaged."""
+    root, _ = interrupted_scan
+    with open(out_dir / "scan_chunk_0001.parquet", "ab") as f:
+        f.write(b"\0")
+    before = directory_snapshot(out_dir)
+    assert_refused(scanner.scan(root, output, "--incremental", "--resume"), 1, out_dir, before,
+                   "scan_chunk_0001.parquet")
+
+
+def test_manifest_that_is_a_directory_is_refused(scanner, small_tree, out_dir, output):
+    (out_dir / "scan_manifest.json").mkdir()
+    before = directory_snapshot(out_dir)
+    assert_refused(scanner.scan(small_tree, output, "--incremental", "--resume"), 1, out_dir,
+                   before, "scan_manifest.json")
+
+
+@pytest.mark.xfail(strict=True, reason="scanner bug: a deeply nested manifest overflows the "
+                                       "stack (SIGSEGV) in nlohmann's recursive dump/copy")
+def test_deeply_nested_manifest_is_refused_not_a_crash(scanner, interrupted_scan, out_dir,
+                                                        output):
+    root, manifest = interrupted_scan
+    text = json.dumps(manifest).replace('"options": {', '"options": {"deep": '
+                                        + "[" * 200_000 + "]" * 200_000 + ", ", 1)
+    write_manifest(output, text)
+    run_result = scanner.scan(root, output, "--incremental", "--resume")
+    assert run_result.returncode in (0, 1), run_result.describe()
+
+
+@pytest.mark.xfail(strict=True, reason="scanner bug: pending directory paths are not checked; "
+                                       "'..' components make a resumed scan list the root's "
+                                       "parent")
+def test_manifest_pending_path_cannot_leave_the_root(scanner, interrupted_scan, out_dir,
+                                                      output):
+    """A manifest whose pending directory is '../..' (device and inode 0: "not known") must be
+    refused as damaged, or at least must not produce a row from outside the root."""
+    root, manifest = interrupted_scan
+    pending = manifest["resume"]["pending_dirs"][0]
+    pending.update(path="../..", device=0, inode=0)
+    write_manifest(output, json.dumps(manifest))
+    run_result = scanner.scan(root, output, "--incremental", "--resume")
+    if run_result.returncode == 1:
+        return
+    escaped = [p for p in published_paths_of(output) if b"/../" in p or p.endswith(b"/..")]
+    assert escaped == [], f"rows from outside the root: {escaped[:5]}"
+
+
+def published_paths_of(output: Path) -> list[bytes]:
+    return [row_raw_path(r) for f in chunk_files(output) for r in
+            pq.read_table(f, columns=["path", "path_bytes"]).to_pylist()]
