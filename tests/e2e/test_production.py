@@ -9,6 +9,7 @@ nor entered.
 """
 import contextlib
 import os
+import random
 import re
 import secrets
 import subprocess
@@ -230,6 +231,60 @@ def test_exclusions_match_fnmatch_reference(scanner, exclusion_tree, output, cas
     assert ref.excluded == len(gone)
     assert summary_number(result.run.stderr, r"excluded by \d+ pattern\(s\): ([\d,]+) entries") \
         == ref.excluded
+
+
+GLOB_ALPHABET = "ab-]![*?."
+SOAK_ROUNDS = int(os.environ.get("SSCAN_SOAK_ROUNDS", "6"))
+
+
+def terminated_sets(pattern: str) -> bool:
+    """Whether every '[' opens a set that ends: after '[', an optional '!', an optional
+    leading ']' (a member), then a ']' — the rule the README calls a valid pattern."""
+    i = 0
+    while i < len(pattern):
+        if pattern[i] == "[":
+            j = i + 1
+            j += pattern[j:j + 1] == "!"
+            j += pattern[j:j + 1] == "]"
+            close = pattern.find("]", j)
+            if close < 0:
+                return False
+            i = close
+        i += 1
+    return True
+
+
+def random_glob(rng: random.Random) -> str:
+    """A valid pattern of 1-5 characters of GLOB_ALPHABET."""
+    while True:
+        pattern = "".join(rng.choice(GLOB_ALPHABET) for _ in range(rng.randint(1, 5)))
+        if terminated_sets(pattern):
+            return pattern
+
+
+@pytest.mark.parametrize("seed", range(SOAK_ROUNDS))
+def test_random_globs_agree_with_python_fnmatch(scanner, tmp_path, output, seed):
+    """Random patterns over the characters that make globs tricky, against random names made
+    of the same characters: valid patterns exclude exactly what fnmatch.fnmatchcase says,
+    invalid ones are refused (exit 2). SSCAN_SOAK_ROUNDS raises the number of seeds."""
+    rng = random.Random(seed)
+    root = tmp_path / "tree"
+    for d in ("d0", "d1/sub"):
+        (root / d).mkdir(parents=True)
+        for _ in range(60):
+            name = "".join(rng.choice(GLOB_ALPHABET) for _ in range(rng.randint(1, 5)))
+            if name not in (".", ".."):
+                (root / d / name).touch(exist_ok=True)
+    trees.settle_atimes(root)
+    patterns = [random_glob(rng) for _ in range(4)]
+    patterns.append(rng.choice(["d?/", "d1/*/", "*/"]) + patterns[0])  # a path pattern too
+    if seed % 4 == 3:
+        patterns.append("x[" + random_glob(rng).replace("]", ""))  # one invalid pattern
+    if all(terminated_sets(p) for p in patterns):
+        scanner.check_against_reference(root, output, excludes=patterns)
+    else:
+        run = scanner.scan(root, output, *[a for p in patterns for a in ("--exclude", p)])
+        assert run.returncode == 2 and len(run.stderr_lines) == 1, (patterns, run.describe())
 
 
 PATTERN_FILE = b"""# site-wide exclusions
