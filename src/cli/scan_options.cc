@@ -1,6 +1,7 @@
 #include "cli/scan_options.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <thread>
 
@@ -115,6 +116,9 @@ std::string Validate(ScanOptions* o) {
     return "--output-mode: " + o->output_mode + " must keep the owner's read and write bits (0600)";
   }
   o->file_mode = static_cast<unsigned>(mode);
+  // CLI::Range lets NaN through (every comparison with NaN is false).
+  if (std::isnan(o->progress_interval))
+    return "--progress-interval: nan is not a number of seconds";
   for (const std::string& p : o->excludes) {
     if (Status s = walk::ValidatePattern(p); !s.ok()) return s.message();
   }
