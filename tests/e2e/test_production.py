@@ -137,6 +137,17 @@ def test_one_file_system_counted_in_the_manifest(scanner, mounted_tree, output):
 
 
 @requires_root
+def test_one_file_system_counts_only_mount_points_it_would_have_entered(scanner, mounted_tree,
+                                                                       output):
+    """With --max-depth 1, tmpfs_mnt (depth 1) is listed but would not be read anyway: it is
+    not a mount point "not crossed"; deep/er/ext4_mnt is beyond the depth limit."""
+    result, ref = scanner.check_against_reference(mounted_tree, output, one_file_system=True,
+                                                  max_depth=1)
+    assert ref.mount_points == 0
+    assert summary_number(result.run.stderr, r"mount points not crossed \(-x\): ([\d,]+)") == 0
+
+
+@requires_root
 def test_without_x_every_filesystem_is_entered(scanner, mounted_tree, output):
     root = mounted_tree
     result, ref = scanner.check_against_reference(root, output)
@@ -285,6 +296,17 @@ def test_random_globs_agree_with_python_fnmatch(scanner, tmp_path, output, seed)
     else:
         run = scanner.scan(root, output, *[a for p in patterns for a in ("--exclude", p)])
         assert run.returncode == 2 and len(run.stderr_lines) == 1, (patterns, run.describe())
+
+
+@pytest.mark.parametrize("patterns", [["sub"], ["links/to_dir"], ["links/to_outside/nested"],
+                                      ["*.txt", "links/a_nested/deeper"]])
+def test_exclusions_through_followed_symlinks(scanner, tmp_path, output, patterns):
+    """With -f, entries reached through a link have paths through the link: path patterns
+    are matched against those, name patterns against the names, as everywhere."""
+    root = trees.make_symlink_tree(tmp_path / "tree", tmp_path / "outside")
+    _, ref = scanner.check_against_reference(root, output, follow_symlinks=True,
+                                             excludes=patterns)
+    assert ref.excluded > 0
 
 
 PATTERN_FILE = b"""# site-wide exclusions
