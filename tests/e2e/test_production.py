@@ -464,11 +464,18 @@ def rate_tree(tmp_path_factory) -> Path:
     return trees.make_many_entries_tree(root, RATE_LIMIT_ENTRIES, per_directory=500)
 
 
-def test_max_rate_bounds_every_window(scanner, rate_tree, output):
+@pytest.mark.parametrize("threads", [
+    None,
+    pytest.param(64, marks=pytest.mark.xfail(
+        strict=True, reason="scanner bug: 'ops' is added when a directory buffer is emitted, "
+        "not when each system call is made; with 64 threads each holding a 500-entry buffer "
+        "at 1/64 of the rate, the log lags by ~30,000 operations and a 4 s window computed from "
+        "it reads ~23,800/s for --max-rate 20000 (the limiter itself holds: 5.4 s in all)"))])
+def test_max_rate_bounds_every_window(scanner, rate_tree, output, threads):
     limit = 20_000
     started = time.monotonic()
     run = scanner.scan(rate_tree, output, "--max-rate", str(limit), "--progress-interval", "1",
-                       timeout=120)
+                       *(["-t", str(threads)] if threads else []), timeout=120)
     elapsed = time.monotonic() - started
     assert run.returncode == 0, run.describe()
     # statx of every entry alone is > 100,000 operations: at 20,000/s that is over 5 s.
