@@ -14,7 +14,6 @@ import errno
 import json
 import os
 import random
-import re
 import resource
 import secrets
 import signal
@@ -31,7 +30,8 @@ import pytest
 from conftest import scanner_binary
 from lib import readers, sidecar, trees
 from lib.compare import assert_rows_equal
-from lib.outputs import directory_snapshot
+from lib.logs import summary_number
+from lib.outputs import assert_refused, directory_snapshot
 from lib.privileges import requires_root
 from lib.reference import reference_scan, row_raw_path
 from test_incremental import assert_exactly_once, chunk_files, manifest_of
@@ -61,12 +61,6 @@ def run(argv: list[str], timeout: float = 120, env=None) -> subprocess.Completed
                               timeout=timeout, env={**os.environ, **(env or {})})
     except subprocess.TimeoutExpired:
         pytest.fail(f"still running after {timeout} s (a hang): {' '.join(argv)}")
-
-
-def summary_number(stderr: str, pattern: str) -> int:
-    match = re.search(pattern, stderr)
-    assert match, f"no line matching {pattern!r} in:\n{stderr}"
-    return int(match.group(1).replace(",", ""))
 
 
 def pyarrow_rows(output: Path) -> list[dict]:
@@ -357,16 +351,16 @@ def swap_setup(tmp_path):
     output."""
     token = secrets.token_hex(8)
     outside = tmp_path / "outside"
-    trees._write(outside / "door" / f"canary_{token}.txt", f"secret {token}".encode())
+    trees.write_file(outside / "door" / f"canary_{token}.txt", f"secret {token}".encode())
     (outside / "door" / f"canary_dir_{token}").mkdir()
     root = tmp_path / "tree"
     pairs = []
     for place in (root, root / "sub/deeper"):
         for i in range(30):
-            trees._write(place / "victim" / f"file{i}.txt", b"v")
-        trees._write(place / "victim" / "inner" / "leaf.txt", b"l")
+            trees.write_file(place / "victim" / f"file{i}.txt", b"v")
+        trees.write_file(place / "victim" / "inner" / "leaf.txt", b"l")
         pairs.append((place / "victim", place / "door"))
-    trees._write(root / "plain.txt", b"p")
+    trees.write_file(root / "plain.txt", b"p")
     trees.settle_atimes(root)
     inodes = set()
     for directory, dirs, files in os.walk(root):
@@ -477,15 +471,6 @@ def previous(out_dir, output):
     """An output that already exists and that every refusal must leave as it was."""
     output.write_bytes(b"the previous snapshot")
     return out_dir
-
-
-def assert_refused(run_result, code: int, out_dir: Path, before: dict, *words: str) -> None:
-    assert run_result.returncode == code, run_result.describe()
-    assert len(run_result.stderr_lines) == 1, f"expected one line\n{run_result.describe()}"
-    assert run_result.stderr.startswith("storage-scanner: "), run_result.describe()
-    for word in words:
-        assert word in run_result.stderr, f"{word!r} not named\n{run_result.describe()}"
-    assert directory_snapshot(out_dir) == before, "a refusal changed the output directory"
 
 
 @pytest.mark.parametrize("case", sorted(USAGE_CASES))

@@ -10,7 +10,6 @@ nor entered.
 import contextlib
 import os
 import random
-import re
 import secrets
 import subprocess
 import time
@@ -25,7 +24,8 @@ import pytest
 from conftest import scanner_binary
 from lib import readers, trees
 from lib.compare import assert_rows_equal
-from lib.outputs import directory_snapshot
+from lib.logs import progress_points, summary_number
+from lib.outputs import assert_refused, directory_snapshot
 from lib.privileges import NOBODY_GID, NOBODY_UID, requires_root
 from lib.reference import reference_scan, row_raw_path
 from test_incremental import assert_exactly_once, chunk_files, manifest_of
@@ -33,25 +33,9 @@ from test_incremental import assert_exactly_once, chunk_files, manifest_of
 RATE_LIMIT_ENTRIES = 105_000  # ~100k entries: > 5 s at 20,000 operations per second
 
 
-def summary_number(stderr: str, pattern: str) -> int:
-    """The number the summary line matching `pattern` (one group) reports."""
-    match = re.search(pattern, stderr)
-    assert match, f"no summary line matching {pattern!r} in:\n{stderr}"
-    return int(match.group(1).replace(",", ""))
-
-
 def run_with_env(*args, env: dict, timeout: float = 60) -> subprocess.CompletedProcess:
     return subprocess.run([str(scanner_binary()), *map(os.fspath, args)], capture_output=True,
                           timeout=timeout, env={**os.environ, **env})
-
-
-def assert_refused(run, code: int, out_dir: Path, before: dict, *words: str) -> None:
-    """A refusal: the documented exit code, one line on stderr, nothing changed."""
-    assert run.returncode == code, run.describe()
-    assert len(run.stderr_lines) == 1, f"expected one line on stderr\n{run.describe()}"
-    for word in words:
-        assert word in run.stderr, run.describe()
-    assert directory_snapshot(out_dir) == before, "a refused scan changed the output directory"
 
 
 # --- -x / --one-file-system ------------------------------------------------------------------
@@ -60,9 +44,13 @@ def _mount(stack: contextlib.ExitStack, args: list, target: Path) -> None:
     done = subprocess.run(["mount", *args, str(target)], capture_output=True, text=True)
     if done.returncode != 0:
         pytest.skip(f"cannot mount here ({' '.join(args)}): {done.stderr.strip()}")
+    stack.callback(_unmount, target)
+
+
+def _unmount(target: Path) -> None:
     # Lazy unmount as a fallback: a scanner killed mid-test may still hold the mount busy.
-    stack.callback(lambda: subprocess.run(["umount", str(target)], capture_output=True).returncode
-                   and subprocess.run(["umount", "-l", str(target)], check=False))
+    if subprocess.run(["umount", str(target)], capture_output=True).returncode != 0:
+        subprocess.run(["umount", "-l", str(target)], check=False)
 
 
 @pytest.fixture
@@ -79,8 +67,8 @@ def mounted_tree(tmp_path):
     if os.geteuid() != 0:
         pytest.skip("mounting needs root")
     root = tmp_path / "tree"
-    trees._write(root / "plain/a.txt", b"a")
-    trees._write(root / "plain/sub/b.txt", b"b")
+    trees.write_file(root / "plain/a.txt", b"a")
+    trees.write_file(root / "plain/sub/b.txt", b"b")
     tmpfs, ext4 = root / "tmpfs_mnt", root / "deep/er/ext4_mnt"
     tmpfs.mkdir()
     ext4.mkdir(parents=True)
@@ -93,14 +81,14 @@ def mounted_tree(tmp_path):
         pytest.skip(f"mkfs.ext4 failed: {made.stderr.strip()}")
     with contextlib.ExitStack() as stack:
         _mount(stack, ["-t", "tmpfs", "-o", "size=4m", "tmpfs"], tmpfs)
-        trees._write(tmpfs / "t1.txt", b"t1")
-        trees._write(tmpfs / "tsub/t2.txt", b"t2")
+        trees.write_file(tmpfs / "t1.txt", b"t1")
+        trees.write_file(tmpfs / "tsub/t2.txt", b"t2")
         (tmpfs / "nested_mnt").mkdir()
         _mount(stack, ["-t", "tmpfs", "-o", "size=1m", "tmpfs"], tmpfs / "nested_mnt")
-        trees._write(tmpfs / "nested_mnt/n.txt", b"n")
+        trees.write_file(tmpfs / "nested_mnt/n.txt", b"n")
         _mount(stack, ["-o", "loop", str(image)], ext4)
-        trees._write(ext4 / "e1.txt", b"e1")
-        trees._write(ext4 / "esub/e2.txt", b"e2")
+        trees.write_file(ext4 / "e1.txt", b"e1")
+        trees.write_file(ext4 / "esub/e2.txt", b"e2")
         os.symlink("tmpfs_mnt/tsub", root / "link_to_tmpfs")
         trees.settle_atimes(root)
         yield root
@@ -190,7 +178,7 @@ def make_exclusion_tree(root: Path) -> Path:
                 "data/report.pdf", "data/x]y.txt", "data/neg_a.bak", "data/neg_b.bak",
                 "data/sub/s1.txt", "data/sub/inner/s2.txt"] + [f"data/run{i}.dat" for i in
                                                                 range(10)]:
-        trees._write(root / rel, rel.encode())
+        trees.write_file(root / rel, rel.encode())
     with open(os.fsencode(root / "data") + b"/" + NON_UTF8_NAME, "wb") as f:
         f.write(b"raw")
     trees.settle_atimes(root)
@@ -426,23 +414,6 @@ def test_resume_with_different_exclusions_is_refused(scanner, exclusion_tree, ou
 
 # --- --max-rate -------------------------------------------------------------------------------
 
-_PROGRESS = re.compile(r"^\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\.(\d{3})\] \[info\] progress: "
-                       r"([\d,]+) entries, .*?([\d,]+) ops")
-
-
-def progress_points(stderr: str) -> list[tuple[float, int, int]]:
-    """(seconds, cumulative entries, cumulative ops) of every progress log line."""
-    points = []
-    for line in stderr.splitlines():
-        match = _PROGRESS.match(line)
-        if match:
-            when = time.mktime(time.strptime(match.group(1), "%Y-%m-%d %H:%M:%S"))
-            points.append((when + int(match.group(2)) / 1000,
-                           int(match.group(3).replace(",", "")),
-                           int(match.group(4).replace(",", ""))))
-    return points
-
-
 def window_rates(points: list[tuple[float, int, int]], shortest: float, longest: float):
     """(seconds, ops/s) between every two log lines that are `shortest`..`longest` apart.
 
@@ -588,7 +559,7 @@ def owned_tree(tmp_path):
                       "home": (uid, gid), "home/a.txt": (uid, gid), "home/b.txt": (uid, gid)}
             for rel in owners:
                 if "." in rel:
-                    trees._write(root / rel, rel.encode())
+                    trees.write_file(root / rel, rel.encode())
                 else:
                     (root / rel).mkdir(parents=True)
             for rel, (u, g) in owners.items():
