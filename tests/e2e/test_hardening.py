@@ -187,6 +187,8 @@ def test_big_directory_scanned_correctly_in_bounded_memory(big_directory, output
     ref = reference_scan(root, output)  # after the scan: it costs more than the scan itself
     assert_rows_equal(pyarrow_rows(output), ref.rows, root=ref.root)
     assert len(ref.rows) == BIG_DIR_ENTRIES + 6
+    if "asan" in run([str(scanner_binary()), "--version"]).stdout:
+        return  # ASan's shadow memory and quarantine are not the scanner's footprint
     rss = peak_rss_kb(done.stderr)
     assert rss < PEAK_RSS_LIMIT_KB, f"peak RSS {rss} KiB for one directory of {BIG_DIR_ENTRIES}"
 
@@ -638,7 +640,11 @@ def test_deeply_nested_manifest_is_refused_not_a_crash(scanner, interrupted_scan
                                         + "[" * 200_000 + "]" * 200_000 + ", ", 1)
     write_manifest(output, text)
     run_result = scanner.scan(root, output, "--incremental", "--resume")
-    assert run_result.returncode in (0, 1), run_result.describe()
+    # Accepting it (the nesting is in a field nobody reads) or refusing it as damaged are both
+    # fine; a crash is not (under ASan a stack overflow also exits 1, with a report).
+    if run_result.returncode != 0:
+        assert run_result.returncode == 1 and len(run_result.stderr_lines) == 1 \
+            and "damaged" in run_result.stderr, run_result.describe()[-3000:]
 
 
 @pytest.mark.xfail(strict=True, reason="scanner bug: pending directory paths are not checked; "
