@@ -2,6 +2,7 @@
 # run_fuzzers.sh [MINUTES] [TARGET...] — build the libFuzzer targets of fuzz/ with clang into
 # build/fuzz (every library compiled with -fsanitize=fuzzer-no-link,address,undefined so that
 # coverage reaches into src/) and run each for MINUTES (default 1) on its saved corpus.
+# MINUTES=0 only runs every saved input once (a quick regression check of the corpus).
 #
 # The committed seeds in fuzz/corpus/<target>/ are read, never written: new inputs go to
 # build/fuzz/corpus/<target>/, and a crash is saved as build/fuzz/crashes/<target>-crash-*
@@ -33,7 +34,10 @@ for t in "${targets[@]}"; do
   scratch=$build/corpus/$t
   mkdir -p "$scratch"
   echo "== $t: ${minutes} min"
-  if ! "$build/fuzz/$t" -max_total_time=$((minutes * 60)) -max_len="${max_len[$t]:-4096}" \
+  # libFuzzer reads -max_total_time=0 as "no limit"; -runs=0 runs the corpus and stops.
+  limit=(-max_total_time=$((minutes * 60)))
+  [[ $minutes -gt 0 ]] || limit=(-runs=0)
+  if ! "$build/fuzz/$t" "${limit[@]}" -max_len="${max_len[$t]:-4096}" \
       -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "${parallel[@]}" \
       -artifact_prefix="$build/crashes/$t-" \
       "$scratch" "$root/fuzz/corpus/$t" 2>"$build/$t.log"; then
