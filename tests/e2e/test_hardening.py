@@ -16,6 +16,7 @@ import os
 import random
 import resource
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -77,7 +78,8 @@ def deep_tree(tmp_path_factory):
     times PATH_MAX) with a file every tenth level; built relative to directory descriptors."""
     root = trees.make_deep_tree(tmp_path_factory.mktemp("deep") / "tree", levels=DEEP_LEVELS,
                                 name_len=5, files_every=10)
-    return root, reference_scan(root)
+    yield root, reference_scan(root)
+    shutil.rmtree(root)  # pytest keeps the last runs' temporary trees: not this one
 
 
 def test_deep_tree_beyond_path_max(scanner, deep_tree, output):
@@ -173,7 +175,8 @@ def test_deep_tree_resume_after_kill_9(deep_tree, output, how):
 def big_directory(tmp_path_factory):
     root = tmp_path_factory.mktemp("bigdir") / "tree"
     trees.make_many_entries_tree(root, BIG_DIR_ENTRIES)
-    return root
+    yield root
+    shutil.rmtree(root)  # hundreds of thousands of names: not left for pytest's retention
 
 
 def peak_rss_kb(stderr: str) -> int:

@@ -11,6 +11,7 @@ import contextlib
 import os
 import random
 import secrets
+import shutil
 import subprocess
 import time
 from collections import Counter
@@ -432,7 +433,8 @@ def window_rates(points: list[tuple[float, int, int]], shortest: float, longest:
 @pytest.fixture(scope="module")
 def rate_tree(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("rate") / "tree"
-    return trees.make_many_entries_tree(root, RATE_LIMIT_ENTRIES, per_directory=500)
+    yield trees.make_many_entries_tree(root, RATE_LIMIT_ENTRIES, per_directory=500)
+    shutil.rmtree(root)  # 100,000 names: not left for pytest's retention
 
 
 @pytest.mark.parametrize("threads", [
