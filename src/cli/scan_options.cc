@@ -1,6 +1,7 @@
 #include "cli/scan_options.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <thread>
 
@@ -145,6 +146,10 @@ std::string Validate(ScanOptions* o, const CLI::App& cmd) {
       if (cmd.count(name) > 0 && !o->incremental)
         return std::string(name) + " requires --incremental";
     }
+  }
+  // CLI::Range lets NaN through (every comparison with NaN is false).
+  if (std::isnan(o->progress_interval)) {
+    return "--progress-interval: nan is not a number of seconds";
   }
   for (const std::string& p : o->excludes) {
     if (Status s = walk::ValidatePattern(p); !s.ok()) return s.message();

@@ -125,18 +125,22 @@ class Scanner:
         return ScanOutput(run, output, rows, sidecar.read_sidecar(output))
 
     def check_against_reference(self, root, output, *, max_depth: int | None = None,
-                                follow_symlinks: bool = False, options=(), ignore=None,
+                                follow_symlinks: bool = False, one_file_system: bool = False,
+                                excludes=(), options=(), ignore=None,
                                 unprivileged: bool = False, cwd=None,
                                 **kwargs) -> tuple[ScanOutput, Reference]:
         """Scan root with the options matching the reference arguments (plus `options`), and
         require every row and every required sidecar record to be what the reference walk
         predicts. The reference runs first (see reference_scan) and, for an unprivileged
-        scan, as the same user."""
+        scan, as the same user. `excludes` become one --exclude each."""
         with as_user() if unprivileged else contextlib.nullcontext():
             ref = reference_scan(root, output, max_depth=max_depth,
-                                 follow_symlinks=follow_symlinks, cwd=cwd)
+                                 follow_symlinks=follow_symlinks, cwd=cwd,
+                                 one_file_system=one_file_system, excludes=excludes)
         flags = [*(["--max-depth", str(max_depth)] if max_depth is not None else []),
-                 *(["--follow-symlinks"] if follow_symlinks else []), *options]
+                 *(["--follow-symlinks"] if follow_symlinks else []),
+                 *(["--one-file-system"] if one_file_system else []),
+                 *[arg for p in excludes for arg in ("--exclude", p)], *options]
         result = self.scan_ok(root, output, *flags, unprivileged=unprivileged, cwd=cwd,
                               **kwargs)
         assert_rows_equal(result.rows, ref.rows, root=ref.root, ignore=ignore)

@@ -10,7 +10,7 @@ import pytest
 from lib import trees
 from lib.compare import diff_rows
 from lib.readers import check_footer, read_rows
-from lib.reference import file_type, own_output_pattern, reference_scan
+from lib.reference import excluded_by, file_type, own_output_pattern, reference_scan
 from lib.schema import ARROW_SCHEMA
 
 
@@ -46,6 +46,26 @@ def test_reference_root_row_and_depth(tmp_path):
     assert sorted(os.path.basename(r["path"]) for r in ref.rows if r["depth"] == 1) == [
         "dir1", "dir2", "file1.txt"]
     assert max(r["depth"] for r in ref.rows) == 1
+
+
+def test_reference_exclusion_rules():
+    """fnmatch semantics on raw bytes: names without '/', paths below the root with it."""
+    assert excluded_by([b".snapshot"], b".snapshot", b"a/b/.snapshot")
+    assert not excluded_by([b".snapshot"], b"x.snapshot", b"x.snapshot")
+    assert excluded_by([b"a/*/tmp"], b"tmp", b"a/b/c/tmp")  # '*' crosses '/'
+    assert not excluded_by([b"a/*/tmp"], b"tmp", b"b/a/x/tmp")  # anchored at the root
+    assert excluded_by([b"[[]x]"], b"[x]", b"[x]")
+    assert not excluded_by([b"*.PDF"], b"a.pdf", b"a.pdf")  # case-sensitive
+    assert excluded_by([b"?.bin"], b"\xff.bin", b"\xff.bin")  # '?' is one byte
+
+
+def test_reference_excluded_directory_not_entered_and_counted_once(tmp_path):
+    root = trees.make_seed_tree(tmp_path / "tree")
+    ref = reference_scan(root, excludes=["dir3", "*.log"])
+    names = {os.path.relpath(r["path"], root) for r in ref.rows}
+    assert not [n for n in names if n.startswith("dir3")] and "file2.log" not in names
+    assert "dir1/subdir1/file4.txt" in names
+    assert ref.excluded == 2
 
 
 def test_compare_reports_every_kind_of_difference(tmp_path):

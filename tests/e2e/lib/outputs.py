@@ -26,3 +26,15 @@ def directory_snapshot(directory: Path) -> dict[str, tuple[int, bytes | None]]:
         content = (directory / name).read_bytes() if stat.S_ISREG(st.st_mode) else None
         snapshot[name] = (st.st_mode, content)
     return snapshot
+
+
+def assert_refused(run, code: int, out_dir: Path, before: dict, *words: str) -> None:
+    """A refusal as the README promises it: exit `code`, one line on stderr starting with
+    'storage-scanner: ' and naming each of `words`, and `out_dir` as it was (`before`, a
+    directory_snapshot taken before the run)."""
+    assert run.returncode == code, run.describe()
+    assert len(run.stderr_lines) == 1, f"expected one line on stderr\n{run.describe()}"
+    assert run.stderr.startswith("storage-scanner: "), run.describe()
+    for word in words:
+        assert word in run.stderr, f"{word!r} not named\n{run.describe()}"
+    assert directory_snapshot(out_dir) == before, "a refused scan changed the output directory"

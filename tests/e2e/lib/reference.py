@@ -16,6 +16,14 @@ It follows the e2e contract, not the scanner's code:
   real subdirectories too (skipped when already in V), collecting links for the next round.
 - In the directory that will hold the output (same dev/ino), the scanner's own file names are
   skipped: neither rows nor descended (`own_output_pattern`).
+- --one-file-system (-x): a directory whose st_dev differs from the root's is a row but is not
+  read (counted in `mount_points`); with --follow-symlinks a link whose target is on another
+  filesystem is not walked either.
+- --exclude: a pattern without '/' is matched against the entry's name, a pattern with '/'
+  against its path relative to the root, both with Python's fnmatch.fnmatchcase on raw bytes
+  ('*' also crosses '/'). An excluded entry is neither a row nor read, and counts once in
+  `excluded` (entries below it are never seen, so they do not count). The root itself is never
+  matched: it is what the user asked for.
 - Strings are the raw bytes decoded like bytes.decode('utf-8', 'replace'); path_bytes holds
   the raw path only when it is not valid UTF-8.
 
@@ -27,6 +35,7 @@ Sidecar records the contract requires are in `Reference.errors`; records it allo
 not require (see `optional_errors`) are kept apart so tests neither demand nor forbid them.
 """
 import ctypes
+import fnmatch
 import grp
 import os
 import pwd
@@ -152,6 +161,8 @@ class Reference:
     # --follow-symlinks cannot resolve, "loop" for a real directory skipped inside a link walk
     # because it was already visited.
     optional_errors: list[ExpectedError] = field(default_factory=list)
+    excluded: int = 0      # entries left out by --exclude (not those below them)
+    mount_points: int = 0  # directories on another filesystem, listed but not read (-x)
 
     def row(self, relative: str | bytes = b"") -> dict:
         """The expected row of R/relative (R itself for '')."""
@@ -179,10 +190,20 @@ class _Link:
     target_id: tuple[int, int]
 
 
+def excluded_by(patterns: list[bytes], name: bytes, relative: bytes) -> bool:
+    """Whether --exclude `patterns` leave out the entry `name` at `relative` (its path below
+    the root): name patterns have no '/', path patterns do."""
+    return any(fnmatch.fnmatchcase(relative if b"/" in p else name, p) for p in patterns)
+
+
 class _Walker:
-    def __init__(self, output: bytes | None, max_depth: int | None, follow: bool):
+    def __init__(self, output: bytes | None, max_depth: int | None, follow: bool,
+                 one_file_system: bool = False, excludes: list[bytes] = ()):
         self.max_depth = max_depth
         self.follow = follow
+        self.one_file_system = one_file_system
+        self.excludes = list(excludes)
+        self.root_dev = None
         self.ref: Reference
         self.visited: set[tuple[int, int]] = set()
         self.pending_links: list[_Link] = []
@@ -206,6 +227,7 @@ class _Walker:
         self.ref = Reference(root)
         follow_root = os.path.islink(root) and os.path.isdir(root)
         st = os.stat(root) if follow_root else os.lstat(root)
+        self.root_dev = st.st_dev
         target = os.readlink(root) if stat.S_ISLNK(st.st_mode) else None
         self._emit(root, os.path.dirname(root), os.path.basename(root), st,
                    birth_time(_AT_FDCWD, root, follow=follow_root), 0, b"", target)
@@ -219,6 +241,8 @@ class _Walker:
                 if link.target_id in self.visited:
                     self.ref.errors.append(ExpectedError(link.path, "loop", 0))
                     continue
+                if self.one_file_system and link.target_id[0] != self.root_dev:
+                    continue  # -x: a link into another filesystem is not walked either
                 self._read_directory(_AT_FDCWD, link.path, link.path, link.depth, link.top,
                                      frozenset({link.target_id}), through_link=True)
         return self.ref
@@ -243,9 +267,17 @@ class _Walker:
             for child in names:
                 if in_output_dir and self.output_pattern.fullmatch(child):
                     continue
+                if self.excludes and excluded_by(self.excludes, child,
+                                                 self._relative(join(path, child))):
+                    self.ref.excluded += 1
+                    continue
                 self._visit(fd, path, child, depth + 1, child if depth == 0 else top, ancestors)
         finally:
             os.close(fd)
+
+    def _relative(self, path: bytes) -> bytes:
+        """`path` below the root, without a leading '/' ("a/b/name")."""
+        return path[len(self.ref.root):].lstrip(b"/")
 
     def _visit(self, dir_fd: int, dir_path: bytes, name: bytes, depth: int, top: bytes,
                ancestors: frozenset) -> None:
@@ -267,6 +299,9 @@ class _Walker:
             return
         if stat.S_ISDIR(st.st_mode):
             dir_id = (st.st_dev, st.st_ino)
+            if self.one_file_system and st.st_dev != self.root_dev:
+                self.ref.mount_points += 1  # a mount point: listed, not entered
+                return
             if dir_id in ancestors:
                 # A directory that is its own ancestor (a bind-mount loop): listed, not
                 # entered, and reported — an administrator should know the tree loops.
@@ -339,11 +374,15 @@ def absolute_root(path: str | bytes | os.PathLike, cwd: str | os.PathLike | None
 
 def reference_scan(path: str | bytes | os.PathLike, output: str | bytes | os.PathLike | None = None,
                    *, max_depth: int | None = None, follow_symlinks: bool = False,
-                   cwd: str | os.PathLike | None = None) -> Reference:
-    """Expected rows and sidecar records of `storage-scanner scan --path path --output output`.
+                   cwd: str | os.PathLike | None = None, one_file_system: bool = False,
+                   excludes=()) -> Reference:
+    """Expected rows and sidecar records of `storage-scanner scan --path path --output output`
+    (with -x when `one_file_system`, and one --exclude per pattern of `excludes`).
 
     Run it before the scan: reading directories may move their access times (the comparison
     tolerates a later directory atime, never an earlier one).
     """
     out = absolute_root(output, cwd) if output is not None else None
-    return _Walker(out, max_depth, follow_symlinks).run(absolute_root(path, cwd))
+    patterns = [os.fsencode(p) for p in excludes]
+    return _Walker(out, max_depth, follow_symlinks, one_file_system,
+                   patterns).run(absolute_root(path, cwd))

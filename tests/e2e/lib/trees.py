@@ -27,6 +27,11 @@ def _write(path: Path, data: bytes = b"") -> Path:
     return path
 
 
+def write_file(path: Path, data: bytes = b"") -> Path:
+    """`data` at `path`, parent directories created: for tests that lay out their own trees."""
+    return _write(path, data)
+
+
 def settle_atimes(root: str | os.PathLike) -> None:
     """Put the atime of every directory and symlink below and including root an hour ahead.
 
