@@ -109,6 +109,16 @@ static int Main(int argc, char** argv) {
   sscan::cli::AddStatusOptions(status, &status_options);
   status->footer(kStatusFooter);
 
+  // CLI11 answers an unknown command with "A subcommand is required"; name it instead.
+  if (argc > 1 && argv[1][0] != '-' &&
+      app.get_subcommands([&](const CLI::App* c) { return c->get_name() == argv[1]; }).empty()) {
+    std::string known;
+    for (const CLI::App* c : app.get_subcommands({}))
+      known += (known.empty() ? "" : ", ") + c->get_name();
+    sscan::cli::PrintError(std::string("unknown command '") + argv[1] + "' (commands: " + known +
+                           "; see 'storage-scanner --help')");
+    return kExitUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -12,6 +12,7 @@
 #include "build_info.h"
 #include "cli/exit_codes.h"
 #include "cli/logging.h"
+#include "cli/number_format.h"
 #include "cli/progress.h"
 #include "cli/scan_command.h"
 #include "cli/scan_options.h"
@@ -130,6 +131,7 @@ void AddPlanOptions(CLI::App* cmd, PlanOptions* o) {
                   "Number of shards (1-" + std::to_string(shard::kMaxShards) +
                       "): the Slurm array is 0..N-1")
       ->required()
+      ->transform(DecimalInteger())
       ->check(CLI::Range(int64_t{1}, int64_t{shard::kMaxShards}))
       ->type_name("N");
   cmd->add_option("-o,--output", o->output,
@@ -141,21 +143,25 @@ void AddPlanOptions(CLI::App* cmd, PlanOptions* o) {
                 "too)");
   cmd->add_option("-m,--max-depth", o->max_depth,
                   "The scan's --max-depth (scan the shards with the same) [default: unlimited]")
+      ->transform(DecimalInteger())
       ->check(CLI::Range(int64_t{0}, int64_t{1000000}))
       ->type_name("N");
   cmd->add_option(
          "-t,--threads", o->threads,
          "Threads listing directories (1-1024) [default: " + std::to_string(DefaultThreads()) + "]")
+      ->transform(DecimalInteger())
       ->check(CLI::Range(int64_t{1}, int64_t{1024}))
       ->type_name("N");
   cmd->add_option("--budget-entries", o->budget_entries,
                   "Stop exploring after counting this many entries (1-10000000000); sizes "
                   "below are then estimated")
+      ->transform(DecimalInteger())
       ->check(CLI::Range(int64_t{1}, int64_t{10000000000}))
       ->capture_default_str()
       ->type_name("N");
   cmd->add_option("--budget-secs", o->budget_secs,
                   "Stop exploring after this many seconds (0.1-86400), whichever comes first")
+      ->transform(DecimalNumber())
       ->check(CLI::Range(0.1, 86400.0))
       ->capture_default_str()
       ->type_name("SECS");
@@ -176,6 +182,7 @@ void AddPlanOptions(CLI::App* cmd, PlanOptions* o) {
 }
 
 std::string ValidatePlanOptions(PlanOptions* o) {
+  if (std::string err = CheckPathArguments(o->path, o->output); !err.empty()) return err;
   if (o->follow_symlinks) {
     return "--follow-symlinks cannot be used with a plan: shards cannot coordinate which one "
            "enters a directory reached through a link";

@@ -497,6 +497,11 @@ int RunScan(ScanOptions& o) {
                                 return paths->IsOwnOutput(name) || name == plan_name;
                               });
   }
+  if (walker.effective_threads() < run.threads) {
+    spdlog::warn("using {} threads instead of {}: the open-file limit (ulimit -n) allows no more",
+                 walker.effective_threads(), run.threads);
+    run.threads = walker.effective_threads();
+  }
   run.started = std::time(nullptr);
   output::NameResolver names(!o.no_resolve_names);
   output::ErrorLogger logger(run.paths.errors_file());

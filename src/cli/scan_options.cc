@@ -1,10 +1,10 @@
 #include "cli/scan_options.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdlib>
 #include <thread>
 
+#include "cli/number_format.h"
 #include "walk/exclude_filter.h"
 
 namespace sscan::cli {
@@ -32,11 +32,13 @@ void AddScanOptions(CLI::App* cmd, ScanOptions* o) {
                       std::to_string(DefaultThreads()) +
                       ", 8 per core, 32 to 64: cold and network filesystems need many "
                       "requests in flight]")
+      ->transform(DecimalInteger())
       ->check(CLI::Range(int64_t{1}, int64_t{1024}))
       ->type_name("N");
   cmd->add_option("-b,--batch-size", o->batch_size,
                   "Rows per Parquet row group (1-1000000); larger groups compress a little "
                   "better and use more memory (about 250 bytes per row, two groups at a time)")
+      ->transform(DecimalInteger())
       ->check(CLI::Range(int64_t{1}, int64_t{1000000}))
       ->capture_default_str()
       ->type_name("N");
@@ -45,6 +47,7 @@ void AddScanOptions(CLI::App* cmd, ScanOptions* o) {
                 "byte order of their paths; each directory is entered once, loops are reported");
   cmd->add_option("-m,--max-depth", o->max_depth,
                   "Keep entries up to this depth (0 = the root only) [default: unlimited]")
+      ->transform(DecimalInteger())
       ->check(CLI::Range(int64_t{0}, int64_t{1000000}))
       ->type_name("N");
   cmd->add_flag("-v,--verbose", o->verbose, "Debug logging (or set STORAGE_SCANNER_LOG)");
@@ -66,6 +69,7 @@ void AddScanOptions(CLI::App* cmd, ScanOptions* o) {
   cmd->add_option("--max-rate", o->max_rate,
                   "At most N metadata operations (statx, getdents, open, readlink) per second, "
                   "all threads together; 0 = unlimited")
+      ->transform(DecimalInteger())
       ->check(CLI::Range(int64_t{0}, int64_t{1000000000}))
       ->capture_default_str()
       ->type_name("N");
@@ -85,12 +89,14 @@ void AddScanOptions(CLI::App* cmd, ScanOptions* o) {
                 "scan runs, and STEM_manifest.json (progress and resume state)");
   cmd->add_option("--rows-per-chunk", o->rows_per_chunk,
                   "Incremental mode: cut a chunk after this many rows (1-1000000000)")
+      ->transform(DecimalInteger())
       ->check(CLI::Range(int64_t{1}, int64_t{1000000000}))
       ->capture_default_str()
       ->type_name("N");
   cmd->add_option("--chunk-interval-secs", o->chunk_interval_secs,
                   "Incremental mode: cut a chunk after this many seconds, whichever comes first "
                   "(1-31536000)")
+      ->transform(DecimalInteger())
       ->check(CLI::Range(int64_t{1}, int64_t{31536000}))
       ->capture_default_str()
       ->type_name("SECS");
@@ -105,11 +111,13 @@ void AddScanOptions(CLI::App* cmd, ScanOptions* o) {
       ->type_name("PLAN.json");
   cmd->add_option("--shard", o->shard,
                   "With --plan: the shard to scan, 0 to shards-1 (e.g. $SLURM_ARRAY_TASK_ID)")
+      ->transform(DecimalInteger())
       ->check(CLI::Range(int64_t{0}, int64_t{99999}))
       ->type_name("I");
   cmd->add_option("--progress-interval", o->progress_interval,
                   "Seconds between progress log lines when stderr is not a terminal "
                   "(on a terminal a live line is shown instead)")
+      ->transform(DecimalNumber())
       ->check(CLI::Range(0.1, 86400.0))
       ->capture_default_str()
       ->type_name("SECS");
@@ -128,8 +136,27 @@ std::string ParseOutputMode(const std::string& text, unsigned* mode_out) {
   return "";
 }
 
+std::string CheckPathArguments(const std::string& path, const std::string& output) {
+  // An empty path would become the working directory once made absolute: refuse it as
+  // find does, rather than scan something nobody named.
+  if (path.empty()) return "--path: the path is empty";
+  if (output.empty()) return "--output: the file name is empty";
+  if (output.back() == '/') {
+    return "--output: '" + output + "' names a directory (trailing '/'); give the file to write";
+  }
+  return "";
+}
+
 std::string Validate(ScanOptions* o, const CLI::App& cmd) {
   const bool with_plan = cmd.count("--plan") > 0;
+  // With --plan the path may be omitted (it is the plan's root); given, it must be a path.
+  const bool path_given = cmd.count("--path") > 0;
+  if (path_given || !with_plan) {
+    if (!path_given) return "--path is required (or --plan with --shard)";
+    if (std::string err = CheckPathArguments(o->path, o->output); !err.empty()) return err;
+  } else if (std::string err = CheckPathArguments("-", o->output); !err.empty()) {
+    return err;
+  }
   if (with_plan) {
     if (cmd.count("--shard") == 0) return "--plan requires --shard (which shard to scan)";
     if (o->follow_symlinks) {
@@ -141,15 +168,10 @@ std::string Validate(ScanOptions* o, const CLI::App& cmd) {
     o->resume = true;
   } else {
     if (cmd.count("--shard") > 0) return "--shard requires --plan";
-    if (cmd.count("--path") == 0) return "--path is required (or --plan with --shard)";
     for (const char* name : {"--resume", "--rows-per-chunk", "--chunk-interval-secs"}) {
       if (cmd.count(name) > 0 && !o->incremental)
         return std::string(name) + " requires --incremental";
     }
-  }
-  // CLI::Range lets NaN through (every comparison with NaN is false).
-  if (std::isnan(o->progress_interval)) {
-    return "--progress-interval: nan is not a number of seconds";
   }
   for (const std::string& p : o->excludes) {
     if (Status s = walk::ValidatePattern(p); !s.ok()) return s.message();

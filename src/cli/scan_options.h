@@ -56,6 +56,9 @@ void AddScanOptions(CLI::App* cmd, ScanOptions* options);
 std::string Validate(ScanOptions* options, const CLI::App& cmd);
 
 // --output-mode's text -> permission bits; a one-line usage error or "" (shared with `plan`).
+// Refuses an empty --path, an empty --output or one ending in '/' (a directory).
+std::string CheckPathArguments(const std::string& path, const std::string& output);
+
 std::string ParseOutputMode(const std::string& text, unsigned* mode);
 
 }  // namespace sscan::cli

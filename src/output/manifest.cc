@@ -1,93 +1,37 @@
 #include "output/manifest.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "common/base64.h"
+#include "common/json_fields.h"
 #include "common/utf8.h"
 
 namespace sscan::output {
 namespace {
 
-using Json = nlohmann::ordered_json;
-
-// A raw byte string as "<key>" (UTF-8, repaired if needed) plus "<key>_b64" when repaired.
-void PutBytes(Json* j, const std::string& key, const std::string& raw) {
-  if (IsValidUtf8(raw)) {
-    (*j)[key] = raw;
-    return;
-  }
-  std::string repaired;
-  AppendUtf8Replaced(&repaired, raw);
-  (*j)[key] = repaired;
-  (*j)[key + "_b64"] = Base64Encode(raw);
-}
-
-// Reading: every accessor names the field it failed on. Exceptions stop at ParseManifest.
-struct ParseError {
-  std::string message;
-};
-
-const Json& Field(const Json& obj, const char* key, const char* where) {
-  auto it = obj.find(key);
-  if (it == obj.end()) throw ParseError{std::string("missing field '") + key + "' in " + where};
-  return *it;
-}
-
-uint64_t U64(const Json& obj, const char* key, const char* where) {
-  const Json& v = Field(obj, key, where);
-  if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<int64_t>() >= 0)) {
-    throw ParseError{std::string("field '") + key + "' in " + where +
-                     " is not a non-negative integer"};
-  }
-  return v.get<uint64_t>();
-}
-
-uint32_t U32(const Json& obj, const char* key, const char* where) {
-  uint64_t v = U64(obj, key, where);
-  if (v > UINT32_MAX)
-    throw ParseError{std::string("field '") + key + "' in " + where + " is too large"};
-  return static_cast<uint32_t>(v);
-}
-
-bool Bool(const Json& obj, const char* key, const char* where) {
-  const Json& v = Field(obj, key, where);
-  if (!v.is_boolean())
-    throw ParseError{std::string("field '") + key + "' in " + where + " is not a boolean"};
-  return v.get<bool>();
-}
-
-std::string Str(const Json& obj, const char* key, const char* where) {
-  const Json& v = Field(obj, key, where);
-  if (!v.is_string())
-    throw ParseError{std::string("field '") + key + "' in " + where + " is not a string"};
-  return v.get<std::string>();
-}
-
-std::string Bytes(const Json& obj, const char* key, const char* where) {
-  std::string b64 = std::string(key) + "_b64";
-  auto it = obj.find(b64);
-  if (it == obj.end()) return Str(obj, key, where);
-  if (!it->is_string()) throw ParseError{"field '" + b64 + "' in " + where + " is not a string"};
-  auto raw = Base64Decode(it->get<std::string>());
-  if (!raw) throw ParseError{"field '" + b64 + "' in " + where + " is not base64"};
-  return *raw;
-}
-
-const Json& Array(const Json& obj, const char* key, const char* where) {
-  const Json& v = Field(obj, key, where);
-  if (!v.is_array())
-    throw ParseError{std::string("field '") + key + "' in " + where + " is not a list"};
-  return v;
-}
-
-const Json& Object(const Json& obj, const char* key, const char* where) {
-  const Json& v = Field(obj, key, where);
-  if (!v.is_object())
-    throw ParseError{std::string("field '") + key + "' in " + where + " is not an object"};
-  return v;
-}
+using json::Array;
+using json::Bool;
+using json::Bytes;
+using json::Field;
+using json::Json;
+using json::Object;
+using json::PutBytes;
+using json::Str;
+using json::U32;
+using json::U64;
+using ParseError = json::JsonFieldError;
 
 }  // namespace
+
+bool ScanIdentity::operator==(const ScanIdentity& other) const {
+  auto sorted = [](std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+    return v;
+  };
+  return follow_symlinks == other.follow_symlinks && max_depth == other.max_depth &&
+         one_file_system == other.one_file_system && sorted(excludes) == sorted(other.excludes);
+}
 
 std::string FormatManifest(const Manifest& m) {
   Json j;
@@ -179,6 +123,7 @@ std::string FormatManifest(const Manifest& m) {
 }
 
 Result<Manifest> ParseManifest(const std::string& text) {
+  if (std::string deep = json::CheckNesting(text); !deep.empty()) return Status::Error(deep);
   Json j = Json::parse(text, nullptr, false);
   if (j.is_discarded()) return Status::Error("not valid JSON (truncated or overwritten?)");
   if (!j.is_object()) return Status::Error("not a JSON object");
@@ -275,7 +220,7 @@ Result<Manifest> ParseManifest(const std::string& text) {
       if (!d.is_object()) throw ParseError{"an entry of 'pending_dirs' is not an object"};
       PendingDir pd;
       pd.id = U64(d, "id", "a pending directory");
-      pd.path = Bytes(d, "path", "a pending directory");
+      pd.path = json::RelativePath(d, "path", "a pending directory");
       pd.depth = U32(d, "depth", "a pending directory");
       pd.device = U64(d, "device", "a pending directory");
       pd.inode = U64(d, "inode", "a pending directory");
@@ -289,7 +234,7 @@ Result<Manifest> ParseManifest(const std::string& text) {
     for (const Json& l : Array(r, "pending_links", "resume")) {
       if (!l.is_object()) throw ParseError{"an entry of 'pending_links' is not an object"};
       PendingLink pl;
-      pl.path = Bytes(l, "path", "a pending link");
+      pl.path = json::RelativePath(l, "path", "a pending link");
       pl.depth = U32(l, "depth", "a pending link");
       pl.round = U32(l, "round", "a pending link");
       m.pending_links.push_back(std::move(pl));

@@ -57,7 +57,8 @@ struct ScanIdentity {
   int64_t max_depth = -1;
   bool one_file_system = false;
   std::vector<std::string> excludes;
-  bool operator==(const ScanIdentity&) const = default;
+  // Exclusions compare as a set: their order decides nothing.
+  bool operator==(const ScanIdentity& other) const;
 };
 
 struct Manifest {

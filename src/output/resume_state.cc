@@ -9,6 +9,12 @@ namespace {
 
 std::string BaseName(const std::string& p) { return p.substr(p.find_last_of('/') + 1); }
 
+std::string Printable(const std::string& raw) {
+  std::string s;
+  AppendUtf8Replaced(&s, raw);
+  return s;
+}
+
 std::string Describe(const ScanIdentity& id) {
   std::string s = "--follow-symlinks ";
   s += id.follow_symlinks ? "on" : "off";
@@ -16,13 +22,12 @@ std::string Describe(const ScanIdentity& id) {
        (id.max_depth >= 0 ? std::to_string(id.max_depth) : std::string("unlimited"));
   s += ", --one-file-system ";
   s += id.one_file_system ? "on" : "off";
-  s += ", " + std::to_string(id.excludes.size()) + " exclude pattern(s)";
-  return s;
-}
-
-std::string Printable(const std::string& raw) {
-  std::string s;
-  AppendUtf8Replaced(&s, raw);
+  if (id.excludes.empty()) {
+    s += ", no --exclude";
+  } else {
+    s += ", --exclude";
+    for (const std::string& p : id.excludes) s += " '" + Printable(p) + "'";
+  }
   return s;
 }
 

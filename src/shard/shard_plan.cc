@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <unordered_map>
 
+#include "common/json_fields.h"
 #include "common/utf8.h"
-#include "shard/json_fields.h"
 
 namespace sscan::shard {
 namespace {
@@ -183,6 +183,7 @@ std::string FormatPlan(const ShardPlan& plan) {
 }
 
 Result<ShardPlan> ParsePlan(const std::string& text) {
+  if (std::string deep = json::CheckNesting(text); !deep.empty()) return Status::Error(deep);
   Json j = Json::parse(text, nullptr, false);
   if (j.is_discarded()) return Status::Error("not valid JSON (truncated or overwritten?)");
   if (!j.is_object()) return Status::Error("not a JSON object");
@@ -253,7 +254,7 @@ Result<ShardPlan> ParsePlan(const std::string& text) {
         if (!uj.is_object()) throw JsonFieldError{"a unit of " + where + " is not an object"};
         PlanUnit u;
         const std::string uw = "a unit of " + where;
-        u.path = json::Bytes(uj, "path", uw);
+        u.path = json::Bytes(uj, "path", uw);  // checked by ValidatePlan
         const std::string kind = json::Str(uj, "kind", uw);
         if (kind == "subtree") {
           u.kind = UnitKind::kSubtree;

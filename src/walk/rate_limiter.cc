@@ -25,6 +25,7 @@ void RateLimiter::Acquire(uint32_t n) {
     next_ += interval_ * n;
   }
   if (slot > Clock::now()) std::this_thread::sleep_until(slot);
+  granted_.fetch_add(n, std::memory_order_relaxed);
 }
 
 }  // namespace sscan::walk

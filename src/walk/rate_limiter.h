@@ -9,6 +9,7 @@
 // Thread safety: Acquire() may be called from any thread.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -21,6 +22,8 @@ class RateLimiter {
   // Blocks until `n` more operations fit under the rate.
   void Acquire(uint32_t n);
   uint64_t rate() const { return rate_; }
+  // Operations granted so far (counted when each one may start).
+  uint64_t granted() const { return granted_.load(std::memory_order_relaxed); }
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -29,6 +32,7 @@ class RateLimiter {
   const Clock::duration burst_;     // how far the schedule may lag behind now
   std::mutex mutex_;
   Clock::time_point next_;  // when the next operation may start
+  std::atomic<uint64_t> granted_{0};
 };
 
 }  // namespace sscan::walk

@@ -34,6 +34,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "common/json_limits.h"
 #include "common/utf8.h"
 #include "walk/dir_node.h"
 #include "walk/fd_cache.h"
@@ -365,6 +366,11 @@ void Walker::Impl::ProcessBuffer(DirNode* dir, int fd, const DirentBuffer& buf, 
         int terr = StatFollow(fd, d.name, &t);
         if (terr != 0) {
           seg->errors.push_back({JoinPath(dir->path, name), ErrorOp::kStatTarget, terr, {}, index});
+        } else if ((t.mode & S_IFMT) == S_IFDIR && options.one_file_system &&
+                   t.device != root_stat.device) {
+          // -x holds through links too (as find -L -xdev): a link onto another filesystem is
+          // listed as the symlink it is, its target not entered.
+          e.mount_skipped = true;
         } else if ((t.mode & S_IFMT) == S_IFDIR) {
           seg->deferred_links.push_back({index, t.device, t.inode});
           PendingLink link;
@@ -577,6 +583,10 @@ DirNode* Walker::Impl::NodeForRelativePath(DirNode* root, std::map<std::string, 
   // Rebuilds the chain of nodes from the root down to `rel`, opening each component relative
   // to its parent (following links only with --follow-symlinks, whose rounds walk through
   // them) and recording each one's device and inode, so later reopens can be verified.
+  if (!IsCleanRelativePath(rel)) {  // a damaged manifest or plan must not lead outside the root
+    *err = EINVAL;
+    return nullptr;
+  }
   DirNode* cur = root;
   size_t start = 0;
   while (start < rel.size()) {
@@ -749,6 +759,8 @@ void Walker::Impl::DecideLink(const PendingLink& link) {
       err = StatFollow(pfd, std::string(name).c_str(), &t);
       fds.Release(link.parent);
       if (err == 0 && (t.mode & S_IFMT) != S_IFDIR) err = ENOTDIR;
+      // The target may have moved onto another filesystem since the link was seen.
+      if (err == 0 && options.one_file_system && t.device != root_stat.device) err = EXDEV;
     }
   }
   DirNode* target = nullptr;
@@ -826,7 +838,7 @@ void Walker::Run(const WalkStart& start) {
   Impl& m = *impl_;
   m.next_id.store(std::max<uint64_t>(start.next_id, 1));
   std::vector<std::thread> workers;
-  unsigned n = std::max(1u, m.options.threads);
+  const unsigned n = effective_threads();
   workers.reserve(n);
   for (unsigned i = 0; i < n; ++i) workers.emplace_back([&m] { m.WorkerMain(); });
 
@@ -878,8 +890,21 @@ WalkStats Walker::stats() const {
   s.loops = m.loops.load(std::memory_order_relaxed);
   s.skipped_mounts = m.skipped_mounts.load(std::memory_order_relaxed);
   s.excluded = m.excluded.load(std::memory_order_relaxed);
-  s.operations = m.operations.load(std::memory_order_relaxed);
+  // With --max-rate the limiter counts each operation as it is granted: exact at any moment.
+  // Otherwise a segment's operations are counted when it is handed on (they lag by at most
+  // one buffer per thread, which no promise depends on).
+  s.operations = m.options.rate_limiter != nullptr ? m.options.rate_limiter->granted()
+                                                   : m.operations.load(std::memory_order_relaxed);
   return s;
+}
+
+unsigned Walker::effective_threads() const {
+  // Each worker may pin up to three descriptors at once (the directory it reads, a parent
+  // while opening a child, a continuation's): more workers than the budget can pin would
+  // meet EMFILE, so a tight `ulimit -n` means fewer workers, not lost directories.
+  const size_t by_descriptors = std::max<size_t>(1, impl_->fds.budget() / 3);
+  return static_cast<unsigned>(
+      std::min<size_t>(std::max(1u, impl_->options.threads), by_descriptors));
 }
 
 uint64_t Walker::last_id() const { return impl_->next_id.load() - 1; }

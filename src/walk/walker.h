@@ -118,6 +118,8 @@ class Walker {
 
   // A consistent-enough snapshot for progress lines (counters are updated per segment).
   WalkStats stats() const;
+  // Worker threads Run() starts: --threads, unless the open-file limit allows fewer.
+  unsigned effective_threads() const;
   // The highest directory id handed out so far (resume state continues after it).
   uint64_t last_id() const;
 

@@ -484,7 +484,6 @@ def test_bad_option_values_are_usage_errors(scanner, small_tree, previous, outpu
     assert_refused(scanner.scan(small_tree, output, *USAGE_CASES[case]), 2, previous, before)
 
 
-@pytest.mark.xfail(strict=True, reason="scanner bug: CLI11 accepts 0x-prefixed integers")
 @pytest.mark.parametrize("case", sorted(PREFIXED_INTEGERS))
 def test_hex_integers_are_usage_errors(scanner, small_tree, previous, output, case):
     before = directory_snapshot(previous)
@@ -492,8 +491,6 @@ def test_hex_integers_are_usage_errors(scanner, small_tree, previous, output, ca
                    before)
 
 
-@pytest.mark.xfail(strict=True, reason="scanner bug: a leading 0 makes CLI11 read octal "
-                                       "(--max-depth 010 keeps 8 levels)")
 def test_leading_zero_is_not_octal(scanner, tmp_path, output):
     root = trees.make_deep_tree(tmp_path / "tree", levels=12, name_len=3)
     run_result = scanner.scan(root, output, "--max-depth", "010")
@@ -511,8 +508,6 @@ def test_progress_interval_nan_is_a_usage_error(scanner, small_tree, previous, o
                    before, "--progress-interval")
 
 
-@pytest.mark.xfail(strict=True, reason="scanner bug: AbsoluteNormalized('') is the working "
-                                       "directory, so --path '' scans it (find '' refuses)")
 def test_empty_path_is_refused(scanner, tmp_path, previous, output):
     cwd = tmp_path / "cwd"
     trees.make_seed_unit_tree(cwd)
@@ -634,8 +629,6 @@ def test_manifest_that_is_a_directory_is_refused(scanner, small_tree, out_dir, o
                    before, "scan_manifest.json")
 
 
-@pytest.mark.xfail(strict=True, reason="scanner bug: a deeply nested manifest overflows the "
-                                       "stack (SIGSEGV) in nlohmann's recursive dump/copy")
 def test_deeply_nested_manifest_is_refused_not_a_crash(scanner, interrupted_scan, out_dir,
                                                         output):
     root, manifest = interrupted_scan
@@ -650,9 +643,6 @@ def test_deeply_nested_manifest_is_refused_not_a_crash(scanner, interrupted_scan
             and "damaged" in run_result.stderr, run_result.describe()[-3000:]
 
 
-@pytest.mark.xfail(strict=True, reason="scanner bug: pending directory paths are not checked; "
-                                       "'..' components make a resumed scan list the root's "
-                                       "parent")
 def test_manifest_pending_path_cannot_leave_the_root(scanner, interrupted_scan, out_dir,
                                                       output):
     """A manifest whose pending directory is '../..' (device and inode 0: "not known") must be

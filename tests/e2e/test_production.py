@@ -148,9 +148,6 @@ def test_without_x_every_filesystem_is_entered(scanner, mounted_tree, output):
 
 
 @requires_root
-@pytest.mark.xfail(strict=True, reason="scanner bug: with -x -f, DecideLink does not compare the "
-                   "link target's device with the root's, so the target directory on another "
-                   "filesystem is listed (its subdirectories are not)")
 def test_one_file_system_with_follow_symlinks_does_not_enter_other_filesystems(
         scanner, mounted_tree, output):
     """-x -f: a link whose target is on another filesystem is not walked either, as with
@@ -439,11 +436,7 @@ def rate_tree(tmp_path_factory) -> Path:
 
 @pytest.mark.parametrize("threads", [
     None,
-    pytest.param(64, marks=pytest.mark.xfail(
-        strict=True, reason="scanner bug: 'ops' is added when a directory buffer is emitted, "
-        "not when each system call is made; with 64 threads each holding a 500-entry buffer "
-        "at 1/64 of the rate, the log lags by ~30,000 operations and a 4 s window computed from "
-        "it reads ~23,800/s for --max-rate 20000 (the limiter itself holds: 5.4 s in all)"))])
+    64])
 def test_max_rate_bounds_every_window(scanner, rate_tree, output, threads):
     limit = 20_000
     started = time.monotonic()

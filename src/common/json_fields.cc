@@ -1,9 +1,10 @@
-#include "shard/json_fields.h"
+#include "common/json_fields.h"
 
 #include "common/base64.h"
+#include "common/json_limits.h"
 #include "common/utf8.h"
 
-namespace sscan::shard::json {
+namespace sscan::json {
 namespace {
 
 [[noreturn]] void Fail(const char* key, const std::string& where, const char* what) {
@@ -65,6 +66,21 @@ std::string Bytes(const Json& obj, const char* key, const std::string& where) {
   return *raw;
 }
 
+std::string RelativePath(const Json& obj, const char* key, const std::string& where) {
+  std::string path = Bytes(obj, key, where);
+  if (!IsCleanRelativePath(path)) {
+    Fail(key, where, "is not a clean path below the root (absolute, empty, '.' or '..' parts)");
+  }
+  return path;
+}
+
+std::string CheckNesting(std::string_view text, size_t limit) {
+  if (JsonNestingDepth(text, limit) > limit) {
+    return "nested more than " + std::to_string(limit) + " levels deep";
+  }
+  return "";
+}
+
 const Json& Array(const Json& obj, const char* key, const std::string& where) {
   const Json& v = Field(obj, key, where);
   if (!v.is_array()) Fail(key, where, "is not a list");
@@ -77,4 +93,4 @@ const Json& Object(const Json& obj, const char* key, const std::string& where) {
   return v;
 }
 
-}  // namespace sscan::shard::json
+}  // namespace sscan::json
