@@ -29,6 +29,10 @@ struct WalkOptions {
   bool follow_symlinks = false;
   bool one_file_system = false;  // do not descend into other devices than the root's
   size_t getdents_buffer_size = 64 * 1024;
+  // Directories found and not yet started above which the reading of a directory that adds
+  // more waits (see work_queue.h): what keeps one very wide directory from holding all of its
+  // subdirectories in memory at once.
+  size_t frontier_budget = 4096;
   // Upper bound on open directory descriptors kept for later openat() calls; 0 = derive from
   // RLIMIT_NOFILE. Descriptors pinned by running work may exceed it briefly.
   unsigned fd_budget = 0;
