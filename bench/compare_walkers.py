@@ -6,7 +6,8 @@
                  [--results bench/results] [--name compare_1m] [--build build/release]
 
 Runs, side by side in one run, on the same TREE (bench/make_tree.py makes one):
-  * storage-scanner scan with its default options, and with --threads N for each N given;
+  * storage-scanner scan with its default options, with --incremental (chunks and manifest
+    written as it goes), and with --threads N for each N given;
   * bench/ref_walk.c (getdents64 + one statx per entry, nothing else) at each thread count:
     the reference every ratio is taken against;
   * GNU find -printf of comparable fields (path, size, times, inode, mode, ids, links,
@@ -169,6 +170,9 @@ def build_commands(a, out_dir, scanner, ref):
     out = str(out_dir / "scan.parquet")
     cmds = [Command("scanner-default", "storage-scanner (default options)",
                     [scanner, "scan", "-p", tree, "-o", out], "scanner", default=True)]
+    if not a.no_incremental:
+        cmds.append(Command("scanner-incremental", "storage-scanner --incremental",
+                            [scanner, "scan", "-p", tree, "-o", out, "--incremental"], "scanner"))
     for t in a.scanner_threads:
         cmds.append(Command(f"scanner-{t}", f"storage-scanner -t {t}",
                             [scanner, "scan", "-p", tree, "-o", out, "-t", str(t)], "scanner", t))
@@ -282,9 +286,16 @@ def check_targets(results, cores):
         if mode == "warm" and "ratio_same" in d:
             add(f"warm: default options ≤ 1.3x ref_walk at the same threads ({d['threads']})",
                 f"{d['ratio_same']:.2f}x", d["ratio_same"] <= 1.3)
+        inc = rows.get("scanner-incremental")
+        if mode == "warm" and inc and "ratio_same" in inc:
+            add(f"warm: --incremental ≤ 1.3x ref_walk at the same threads ({inc['threads']})",
+                f"{inc['ratio_same']:.2f}x", inc["ratio_same"] <= 1.3)
         if mode == "cold":
             add(f"cold: default options ≤ 1.15x ref_walk at its best (-t {res['best_threads']})",
                 f"{d['ratio_best']:.2f}x", d["ratio_best"] <= 1.15)
+            if inc:
+                add(f"cold: --incremental ≤ 1.15x ref_walk at its best (-t {res['best_threads']})",
+                    f"{inc['ratio_best']:.2f}x", inc["ratio_best"] <= 1.15)
         for other in ("find", "du", "gdu"):
             if other in rows:
                 add(f"{mode}: faster than {rows[other]['label']}",
@@ -389,6 +400,7 @@ def main():
     ap.add_argument("--modes", default="warm,cold")
     ap.add_argument("--ref-threads", type=int_list, default=[1, 2, 4, 8, 16, 32, 64])
     ap.add_argument("--scanner-threads", type=int_list, default=[2, 8, 64])
+    ap.add_argument("--no-incremental", action="store_true")
     ap.add_argument("--no-find", action="store_true")
     ap.add_argument("--no-du", action="store_true")
     ap.add_argument("--no-gdu", action="store_true")
@@ -422,7 +434,9 @@ def main():
         if default_threads not in a.ref_threads:
             a.ref_threads = sorted(a.ref_threads + [default_threads])
             cmds = build_commands(a, out_dir, scanner, ref)
-            cmds[0].threads = default_threads
+        for c in cmds:
+            if c.kind == "scanner" and c.threads is None:
+                c.threads = default_threads
         results = {}
         all_runs = {}
         for mode in modes:
