@@ -72,6 +72,12 @@ void SignalWatcher::Install(std::function<void()> on_first_signal) {
 void SignalWatcher::Uninstall() {
   if (!thread_.joinable()) return;
   done_.store(true);
+  // Wake the watcher now rather than at its next poll timeout: every scan waited up to 200 ms
+  // here after its output was published (7% of a warm 1M-file scan on two cores).
+  if (wake_pipe[1] >= 0) {
+    const char byte = 0;
+    [[maybe_unused]] ssize_t n = write(wake_pipe[1], &byte, 1);
+  }
   thread_.join();
 }
 

@@ -71,27 +71,39 @@ int FdCache::Acquire(DirNode* node) {
     return node->fd;
   }
   // Reopen from the nearest ancestor that still has a descriptor, one component at a time.
+  // Usually the chain is the node alone (a first open, its parent open): no allocation.
   struct Step {
     DirNode* node;
     bool verify;  // read under the mutex: opened_before is cache state
   };
-  std::vector<Step> chain;
+  constexpr size_t kInline = 16;
+  Step inline_chain[kInline];
+  std::vector<Step> long_chain;
+  size_t length = 0;
   DirNode* base = node;
   while (base != nullptr && base->fd < 0) {
-    chain.push_back({base, base->opened_before || base->is_root});
+    const Step step{base, base->opened_before || base->is_root};
+    if (length < kInline) {
+      inline_chain[length] = step;
+    } else {
+      if (long_chain.empty()) long_chain.assign(inline_chain, inline_chain + kInline);
+      long_chain.push_back(step);
+    }
+    ++length;
     base = base->parent;
   }
+  const Step* chain = length <= kInline ? inline_chain : long_chain.data();
   if (base != nullptr) {
     if (base->in_lru) LruRemove(base);
     ++base->pins;
   }
   lock.unlock();
 
-  std::reverse(chain.begin(), chain.end());  // open from the ancestor down
-  DirNode* held = base;                      // pinned
-  for (const Step& step : chain) {
-    DirNode* next = step.node;
-    int fd = OpenOne(next, held != nullptr ? held->fd : -1, step.verify);
+  DirNode* held = base;                // pinned
+  for (size_t i = length; i-- > 0;) {  // from the ancestor down
+    DirNode* next = chain[i].node;
+    int fd = OpenOne(next, held != nullptr ? held->fd : -1, chain[i].verify);
+    Closing closing;
     lock.lock();
     if (held != nullptr && --held->pins == 0) LruPushFront(held);
     if (fd < 0) {
@@ -99,34 +111,43 @@ int FdCache::Acquire(DirNode* node) {
       return fd;
     }
     if (next->fd >= 0) {  // another thread opened it meanwhile
-      close(fd);
+      closing.fds[closing.count++] = fd;
       if (next->in_lru) LruRemove(next);
     } else {
       Install(next, fd);
     }
     ++next->pins;
-    EvictOverBudget();
+    EvictOverBudget(&closing);
     lock.unlock();
+    CloseAll(closing);
     held = next;
   }
   return node->fd;
 }
 
 void FdCache::Release(DirNode* node) {
-  std::lock_guard lock(mutex_);
-  if (--node->pins == 0 && node->fd >= 0) {
-    LruPushFront(node);
-    EvictOverBudget();
+  Closing closing;
+  {
+    std::lock_guard lock(mutex_);
+    if (--node->pins == 0 && node->fd >= 0) {
+      LruPushFront(node);
+      EvictOverBudget(&closing);
+    }
   }
+  CloseAll(closing);
 }
 
 void FdCache::Forget(DirNode* node) {
-  std::lock_guard lock(mutex_);
-  if (node->fd < 0) return;
-  if (node->in_lru) LruRemove(node);
-  close(node->fd);
-  node->fd = -1;
-  --open_;
+  int fd;
+  {
+    std::lock_guard lock(mutex_);
+    if (node->fd < 0) return;
+    if (node->in_lru) LruRemove(node);
+    fd = node->fd;
+    node->fd = -1;
+    --open_;
+  }
+  close(fd);
 }
 
 void FdCache::Install(DirNode* node, int fd) {
@@ -150,14 +171,20 @@ void FdCache::LruPushFront(DirNode* node) {
   node->in_lru = true;
 }
 
-void FdCache::EvictOverBudget() {
-  while (open_ > budget_ && lru_tail_ != nullptr) {
+void FdCache::EvictOverBudget(Closing* out) {
+  // A few at a time (one, as a rule: each Install adds one); the next call takes the rest.
+  constexpr int kMax = static_cast<int>(sizeof out->fds / sizeof out->fds[0]);
+  while (open_ > budget_ && lru_tail_ != nullptr && out->count < kMax) {
     DirNode* victim = lru_tail_;
     LruRemove(victim);
-    close(victim->fd);
+    out->fds[out->count++] = victim->fd;
     victim->fd = -1;
     --open_;
   }
+}
+
+void FdCache::CloseAll(const Closing& c) {
+  for (int i = 0; i < c.count; ++i) close(c.fds[i]);
 }
 
 size_t DefaultFdBudget(unsigned threads) {

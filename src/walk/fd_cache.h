@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <mutex>
 
+#include "common/adaptive_mutex.h"
 #include "walk/dir_node.h"
 
 namespace sscan::walk {
@@ -42,12 +43,19 @@ class FdCache {
   void Install(DirNode* node, int fd);  // REQUIRES: mutex_ held
   void LruRemove(DirNode* node);        // REQUIRES: mutex_ held
   void LruPushFront(DirNode* node);     // REQUIRES: mutex_ held
-  void EvictOverBudget();               // REQUIRES: mutex_ held
+  // Takes descriptors over the budget out of the cache; the caller closes them once the
+  // mutex is released (CloseAll).
+  struct Closing {
+    int fds[8];
+    int count = 0;
+  };
+  void EvictOverBudget(Closing* out);  // REQUIRES: mutex_ held
+  static void CloseAll(const Closing& c);
 
   const size_t budget_;
   const bool privileged_;  // O_NOATIME allowed for every directory (root / CAP_FOWNER)
   const unsigned euid_;
-  mutable std::mutex mutex_;
+  mutable AdaptiveMutex mutex_;  // held for list updates only: every close() is outside it
   size_t open_ = 0;
   DirNode* lru_head_ = nullptr;  // most recently released
   DirNode* lru_tail_ = nullptr;
