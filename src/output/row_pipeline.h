@@ -2,12 +2,21 @@
 //
 // The owning sink appends rows to the open builder while holding its own mutex (a plain
 // memcpy-like append). When the builder is full the sink seals it — detaching it together with
-// the file it belongs to — and the thread that filled it encodes it *after* releasing the
-// mutex: Parquet encoding and compression run on every worker, beside the walk.
+// the file it belongs to — and hands it to Encode() *after* releasing the mutex. Encoding is
+// cut by column: a sealed row group's 21 columns become work that any thread can take, one
+// column at a time, so it runs on every core beside the walk.
 //
-// Memory is bounded here and only here: at most `max_builders` builders exist. When all of
-// them are sealed and still encoding, Open() waits — back-pressure that slows the walkers
-// instead of letting rows pile up, whatever the tree.
+// Why by column: the walker runs many more threads than cores (cold and network filesystems
+// want requests in flight), and a row group encoded whole by the one thread that filled it
+// got that thread's share of the CPU — 1/32 of it on two cores — while the other builder
+// filled up and every walker stopped in Open() to wait for it. Now the thread that seals
+// takes columns until none is left untaken, and a thread that would wait for a builder
+// (Open) or for the file's last row groups (WaitIdle) takes columns instead.
+//
+// Memory is bounded here and only here: at most `max_builders` builders exist (when all are
+// sealed and still encoding, Open() waits — back-pressure that slows the walkers instead of
+// letting rows pile up, whatever the tree), and at most `max_encoders` encoding contexts
+// (zstd state and scratch buffers, kept from one row group to the next).
 //
 // Thread safety: Open/Seal/WaitIdle require the owner's mutex (passed as the lock); Encode must
 // be called without it. One pipeline serves one sink.
@@ -15,6 +24,7 @@
 
 #include <condition_variable>
 #include <cstddef>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -36,18 +46,21 @@ class RowPipeline {
     ParquetTarget* target = nullptr;
   };
 
+  // `max_encoders` 0: one per core, at most 4.
   RowPipeline(size_t rows_per_group, size_t max_builders, std::string root, NameResolver* names,
-              parquet::WriterOptions options);
+              parquet::WriterOptions options, size_t max_encoders = 0);
   ~RowPipeline();
 
-  // The builder rows go into now; waits while every builder is busy encoding.
+  // The builder rows go into now. While every builder is busy encoding, encodes their columns
+  // (or waits when all are taken).
   RowGroupBuilder* Open(std::unique_lock<std::mutex>& lock);
   // Detaches the open builder, if it holds rows, as a row group of `target`.
   std::optional<Sealed> Seal(ParquetTarget* target);
-  // Encodes and appends a sealed builder, then recycles it. Call without the owner's mutex;
-  // takes it briefly at the end. Failures are kept: see error().
+  // Makes a sealed builder's columns work for any thread and takes them until none is left
+  // untaken; whoever encodes the last column appends the row group and recycles the builder.
+  // Call without the owner's mutex (takes it briefly). Failures are kept: see error().
   void Encode(Sealed sealed, std::mutex* owner_mutex);
-  // Waits until no row group of `target` is still being encoded.
+  // Until no row group of `target` is still being encoded; encodes columns meanwhile.
   void WaitIdle(ParquetTarget* target, std::unique_lock<std::mutex>& lock);
 
   // The first encoding or write failure, if any (guarded by the owner's mutex).
@@ -56,17 +69,32 @@ class RowPipeline {
   size_t rows_in_open_builder() const { return open_ != nullptr ? open_->rows() : 0; }
 
  private:
+  struct Job;
+  // Encodes one column of the oldest row group with columns left. False when there is none,
+  // or no encoding context is free. Call without the owner's mutex.
+  bool HelpOnce(std::mutex* owner_mutex);
+  void Complete(Job* job, std::mutex* owner_mutex);
+
   const size_t rows_per_group_;
   const size_t max_builders_;
+  const size_t max_encoders_;
   const std::string root_;
   NameResolver* names_;
   const parquet::WriterOptions options_;
 
+  // Guarded by the owner's mutex.
   std::vector<std::unique_ptr<RowGroupBuilder>> all_;
   std::vector<RowGroupBuilder*> free_;
   RowGroupBuilder* open_ = nullptr;
-  std::condition_variable changed_;  // a builder came back, or a target's pending dropped
+  std::condition_variable changed_;  // a builder came back, a target's pending dropped, or
+                                     // an encoding context was returned
   Status error_;
+
+  // Guarded by jobs_mutex_ (never held while encoding, nor together with the owner's).
+  std::mutex jobs_mutex_;
+  std::list<std::unique_ptr<Job>> jobs_;  // oldest first
+  std::vector<std::unique_ptr<parquet::EncoderContext>> idle_encoders_;
+  size_t encoders_made_ = 0;
 };
 
 }  // namespace sscan::output

@@ -20,4 +20,10 @@ struct EncodedRowGroup::Impl {
   std::vector<format::ColumnChunk> columns;
 };
 
+// One column chunk's pages, offsets relative to its first byte (JoinColumns shifts them).
+struct EncodedColumn::Impl {
+  ByteBuffer bytes;
+  format::ColumnChunk chunk;
+};
+
 }  // namespace sscan::parquet

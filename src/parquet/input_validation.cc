@@ -122,7 +122,9 @@ Status ValidateSchema(const Schema& schema) {
   return Status::Ok();
 }
 
-Status ValidateRowGroup(const Schema& schema, const RowGroupData& data) {
+namespace {
+
+Status ValidateShape(const Schema& schema, const RowGroupData& data) {
   if (data.columns.size() != schema.columns.size()) {
     return Status::Error("parquet: row group has " + std::to_string(data.columns.size()) +
                          " columns, schema has " + std::to_string(schema.columns.size()));
@@ -133,53 +135,68 @@ Status ValidateRowGroup(const Schema& schema, const RowGroupData& data) {
     return Status::Error("parquet: row group of " + std::to_string(rows64) +
                          " rows is larger than 2^31 - 1");
   }
-  const size_t rows = static_cast<size_t>(rows64);
+  return Status::Ok();
+}
+
+Status ValidateColumnData(const ColumnSpec& spec, const ColumnData& c, size_t rows) {
+  if (!c.validity.empty()) {
+    if (c.validity.size() != rows) {
+      return ColumnError(spec, "expected " + std::to_string(rows) + " validity bytes, got " +
+                                   std::to_string(c.validity.size()));
+    }
+    if (spec.repetition == Repetition::kRequired) {
+      for (size_t r = 0; r < rows; ++r) {
+        if (c.validity[r] == 0) {
+          return ColumnError(spec, "row " + std::to_string(r) + " is null in a REQUIRED column");
+        }
+      }
+    }
+  }
+  Status s;
+  switch (spec.physical) {
+    case PhysicalType::kInt32:
+      if (c.int32_values.size() != rows) {
+        s = ColumnError(spec, "expected " + std::to_string(rows) + " int32 values, got " +
+                                  std::to_string(c.int32_values.size()));
+      }
+      break;
+    case PhysicalType::kInt64:
+      if (c.int64_values.size() != rows) {
+        s = ColumnError(spec, "expected " + std::to_string(rows) + " int64 values, got " +
+                                  std::to_string(c.int64_values.size()));
+      }
+      break;
+    case PhysicalType::kByteArray:
+      if (c.is_prefixed_form()) {
+        // Suffixes as plain values, prefixes as a dictionary; two valid UTF-8 strings
+        // joined are valid UTF-8.
+        s = ValidatePlainByteArrays(spec, c, rows);
+        if (s.ok()) s = ValidateDictionaryByteArrays(spec, c, rows);
+      } else if (c.is_dictionary_form()) {
+        s = ValidateDictionaryByteArrays(spec, c, rows);
+      } else {
+        s = ValidatePlainByteArrays(spec, c, rows);
+      }
+      break;
+  }
+  return s;
+}
+
+}  // namespace
+
+Status ValidateRowGroup(const Schema& schema, const RowGroupData& data) {
+  if (Status s = ValidateShape(schema, data); !s.ok()) return s;
+  const auto rows = static_cast<size_t>(data.num_rows);
   for (size_t i = 0; i < schema.columns.size(); ++i) {
-    const ColumnSpec& spec = schema.columns[i];
-    const ColumnData& c = data.columns[i];
-    if (!c.validity.empty()) {
-      if (c.validity.size() != rows) {
-        return ColumnError(spec, "expected " + std::to_string(rows) + " validity bytes, got " +
-                                     std::to_string(c.validity.size()));
-      }
-      if (spec.repetition == Repetition::kRequired) {
-        for (size_t r = 0; r < rows; ++r) {
-          if (c.validity[r] == 0) {
-            return ColumnError(spec, "row " + std::to_string(r) + " is null in a REQUIRED column");
-          }
-        }
-      }
-    }
-    Status s;
-    switch (spec.physical) {
-      case PhysicalType::kInt32:
-        if (c.int32_values.size() != rows) {
-          s = ColumnError(spec, "expected " + std::to_string(rows) + " int32 values, got " +
-                                    std::to_string(c.int32_values.size()));
-        }
-        break;
-      case PhysicalType::kInt64:
-        if (c.int64_values.size() != rows) {
-          s = ColumnError(spec, "expected " + std::to_string(rows) + " int64 values, got " +
-                                    std::to_string(c.int64_values.size()));
-        }
-        break;
-      case PhysicalType::kByteArray:
-        if (c.is_prefixed_form()) {
-          // Suffixes as plain values, prefixes as a dictionary; two valid UTF-8 strings
-          // joined are valid UTF-8.
-          s = ValidatePlainByteArrays(spec, c, rows);
-          if (s.ok()) s = ValidateDictionaryByteArrays(spec, c, rows);
-        } else if (c.is_dictionary_form()) {
-          s = ValidateDictionaryByteArrays(spec, c, rows);
-        } else {
-          s = ValidatePlainByteArrays(spec, c, rows);
-        }
-        break;
-    }
-    if (!s.ok()) return s;
+    if (Status s = ValidateColumnData(schema.columns[i], data.columns[i], rows); !s.ok()) return s;
   }
   return Status::Ok();
+}
+
+Status ValidateColumn(const Schema& schema, const RowGroupData& data, size_t index) {
+  if (Status s = ValidateShape(schema, data); !s.ok()) return s;
+  return ValidateColumnData(schema.columns[index], data.columns[index],
+                            static_cast<size_t>(data.num_rows));
 }
 
 }  // namespace sscan::parquet

@@ -24,5 +24,8 @@ namespace sscan::parquet {
 Status ValidateSchema(const Schema& schema);
 // REQUIRES: ValidateSchema(schema) passed.
 Status ValidateRowGroup(const Schema& schema, const RowGroupData& data);
+// The row group's shape and column `index` alone (what ValidateRowGroup checks of it).
+// REQUIRES: ValidateSchema(schema) passed; index < schema.columns.size().
+Status ValidateColumn(const Schema& schema, const RowGroupData& data, size_t index);
 
 }  // namespace sscan::parquet

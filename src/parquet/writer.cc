@@ -85,6 +85,22 @@ uint64_t EncodedRowGroup::byte_size() const { return impl_ ? impl_->bytes.size()
 
 // --- EncodeRowGroup ----------------------------------------------------------------------------
 
+struct EncoderContext::State {
+  explicit State(const WriterOptions& options) : compressor(options.codec, options.zstd_level) {}
+  PageCompressor compressor;
+  EncodeScratch scratch;
+};
+
+EncoderContext::EncoderContext(const WriterOptions& options)
+    : state_(std::make_unique<State>(options)) {}
+EncoderContext::~EncoderContext() = default;
+
+EncodedColumn::EncodedColumn() = default;
+EncodedColumn::EncodedColumn(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+EncodedColumn::~EncodedColumn() = default;
+EncodedColumn::EncodedColumn(EncodedColumn&&) noexcept = default;
+EncodedColumn& EncodedColumn::operator=(EncodedColumn&&) noexcept = default;
+
 Result<EncodedRowGroup> EncodeRowGroup(const Schema& schema, const WriterOptions& options,
                                        const RowGroupData& data) {
   if (Status s = ValidateSchema(schema); !s.ok()) return s;
@@ -93,14 +109,57 @@ Result<EncodedRowGroup> EncodeRowGroup(const Schema& schema, const WriterOptions
   impl->num_rows = data.num_rows;
   if (data.num_rows == 0) return EncodedRowGroup(std::move(impl));  // Append skips it
 
-  PageCompressor compressor(options.codec, options.zstd_level);
-  EncodeScratch scratch;
-  ColumnChunkContext ctx{&options, &compressor, &scratch, &impl->bytes};
+  EncoderContext context(options);
+  ColumnChunkContext ctx{&options, &context.state()->compressor, &context.state()->scratch,
+                         &impl->bytes};
   impl->columns.resize(schema.columns.size());
   for (size_t i = 0; i < schema.columns.size(); ++i) {
     Status s = WriteColumnChunk(schema.columns[i], data.columns[i],
                                 static_cast<size_t>(data.num_rows), ctx, &impl->columns[i]);
     if (!s.ok()) return s;
+  }
+  return EncodedRowGroup(std::move(impl));
+}
+
+Result<EncodedColumn> EncodeColumn(const Schema& schema, const WriterOptions& options,
+                                   const RowGroupData& data, size_t column,
+                                   EncoderContext* context) {
+  if (Status s = ValidateSchema(schema); !s.ok()) return s;
+  if (column >= schema.columns.size()) {
+    return Status::Error("parquet: column " + std::to_string(column) + " is not in the schema");
+  }
+  if (Status s = ValidateColumn(schema, data, column); !s.ok()) return s;
+  auto impl = std::make_unique<EncodedColumn::Impl>();
+  if (data.num_rows == 0) return EncodedColumn(std::move(impl));
+  ColumnChunkContext ctx{&options, &context->state()->compressor, &context->state()->scratch,
+                         &impl->bytes};
+  if (Status s = WriteColumnChunk(schema.columns[column], data.columns[column],
+                                  static_cast<size_t>(data.num_rows), ctx, &impl->chunk);
+      !s.ok()) {
+    return s;
+  }
+  return EncodedColumn(std::move(impl));
+}
+
+EncodedRowGroup JoinColumns(uint64_t num_rows, std::vector<EncodedColumn> columns) {
+  auto impl = std::make_unique<EncodedRowGroup::Impl>();
+  impl->num_rows = num_rows;
+  if (num_rows == 0) return EncodedRowGroup(std::move(impl));  // Append skips it
+  size_t total = 0;
+  for (const EncodedColumn& c : columns) total += c.impl()->bytes.size();
+  impl->bytes.Reserve(total);
+  impl->columns.reserve(columns.size());
+  for (EncodedColumn& c : columns) {
+    EncodedColumn::Impl& col = *c.impl();
+    const auto base = static_cast<int64_t>(impl->bytes.size());
+    impl->bytes.Append(col.bytes.data(), col.bytes.size());
+    format::ColumnChunk chunk = std::move(col.chunk);
+    // Encoded alone, its offsets start at 0: shift them to where it lands in the row group.
+    chunk.file_offset += base;
+    chunk.meta_data.data_page_offset += base;
+    if (chunk.meta_data.dictionary_page_offset) *chunk.meta_data.dictionary_page_offset += base;
+    impl->columns.push_back(std::move(chunk));
+    col.bytes = ByteBuffer();  // give its memory back as we go
   }
   return EncodedRowGroup(std::move(impl));
 }
