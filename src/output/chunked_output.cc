@@ -110,7 +110,7 @@ bool ChunkedOutput::Accept(const walk::Segment& seg) {
   return AppendRows(seg, lock);
 }
 
-bool ChunkedOutput::AppendRows(const walk::Segment& seg, std::unique_lock<std::mutex>& lock) {
+bool ChunkedOutput::AppendRows(const walk::Segment& seg, std::unique_lock<SinkMutex>& lock) {
   const size_t n = seg.entries.size();
   size_t i = 0;
   do {
@@ -255,7 +255,7 @@ void ChunkedOutput::PublisherMain() {
   }
 }
 
-void ChunkedOutput::HeartbeatIfDue(std::unique_lock<std::mutex>& lock) {
+void ChunkedOutput::HeartbeatIfDue(std::unique_lock<SinkMutex>& lock) {
   if (std::chrono::steady_clock::now() - last_manifest_write_ < options_.heartbeat) return;
   // Only this thread changes manifest_, so the copy stays current while the lock is released.
   Manifest m = manifest_;

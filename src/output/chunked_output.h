@@ -70,7 +70,7 @@ class ChunkedOutput final : public walk::SegmentSink {
                 Manifest manifest, std::vector<parquet::KeyValue> metadata,
                 std::unique_ptr<WritableFile> errors, std::unique_ptr<WritableFile> state);
 
-  bool AppendRows(const walk::Segment& seg, std::unique_lock<std::mutex>& lock);
+  bool AppendRows(const walk::Segment& seg, std::unique_lock<SinkMutex>& lock);
   // Hands the current chunk to the publisher. Returns a sealed row group to encode (after
   // releasing the lock). REQUIRES mutex_.
   std::optional<RowPipeline::Sealed> Cut(bool final, bool completed);
@@ -80,7 +80,7 @@ class ChunkedOutput final : public walk::SegmentSink {
   Status WriteManifest(const Manifest& m);
   // Rewrites the manifest with a new updated_at when it is older than the heartbeat.
   // REQUIRES mutex_ (held on entry and on return; released while writing).
-  void HeartbeatIfDue(std::unique_lock<std::mutex>& lock);
+  void HeartbeatIfDue(std::unique_lock<SinkMutex>& lock);
   void Fail(const Status& s);  // REQUIRES mutex_
 
   const OutputPaths paths_;
@@ -88,7 +88,7 @@ class ChunkedOutput final : public walk::SegmentSink {
   const ChunkOptions options_;
   const std::vector<parquet::KeyValue> metadata_;
 
-  mutable std::mutex mutex_;
+  mutable SinkMutex mutex_;
   RowPipeline pipeline_;
   ResumeLedger ledger_;
   std::unique_ptr<ParquetTarget> current_;
@@ -100,7 +100,7 @@ class ChunkedOutput final : public walk::SegmentSink {
   bool dirty_ = false;  // ledger or errors changed since the last cut
   Status failure_;
 
-  std::condition_variable jobs_changed_;
+  std::condition_variable_any jobs_changed_;
   std::deque<std::unique_ptr<Job>> jobs_;
   bool closing_ = false;
   std::thread publisher_;

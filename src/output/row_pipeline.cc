@@ -34,7 +34,7 @@ RowPipeline::RowPipeline(size_t rows_per_group, size_t max_builders, std::string
 
 RowPipeline::~RowPipeline() = default;
 
-RowGroupBuilder* RowPipeline::Open(std::unique_lock<std::mutex>& lock) {
+RowGroupBuilder* RowPipeline::Open(std::unique_lock<SinkMutex>& lock) {
   while (open_ == nullptr) {
     if (!free_.empty()) {
       open_ = free_.back();
@@ -61,7 +61,7 @@ std::optional<RowPipeline::Sealed> RowPipeline::Seal(ParquetTarget* target) {
   return s;
 }
 
-void RowPipeline::Encode(Sealed sealed, std::mutex* owner_mutex) {
+void RowPipeline::Encode(Sealed sealed, SinkMutex* owner_mutex) {
   auto job = std::make_unique<Job>();
   job->sealed = sealed;
   job->data = sealed.builder->Finish(names_);  // owner and group names: once, before columns
@@ -74,7 +74,7 @@ void RowPipeline::Encode(Sealed sealed, std::mutex* owner_mutex) {
   }
 }
 
-bool RowPipeline::HelpOnce(std::mutex* owner_mutex) {
+bool RowPipeline::HelpOnce(SinkMutex* owner_mutex) {
   Job* job = nullptr;
   size_t column = 0;
   std::unique_ptr<parquet::EncoderContext> encoder;
@@ -120,7 +120,7 @@ bool RowPipeline::HelpOnce(std::mutex* owner_mutex) {
   return true;
 }
 
-void RowPipeline::Complete(Job* job, std::mutex* owner_mutex) {
+void RowPipeline::Complete(Job* job, SinkMutex* owner_mutex) {
   // Every column is done: nobody else touches the job any more.
   Status status = job->status;
   if (status.ok()) {
@@ -139,7 +139,7 @@ void RowPipeline::Complete(Job* job, std::mutex* owner_mutex) {
   free_.push_back(sealed.builder);
 }
 
-void RowPipeline::WaitIdle(ParquetTarget* target, std::unique_lock<std::mutex>& lock) {
+void RowPipeline::WaitIdle(ParquetTarget* target, std::unique_lock<SinkMutex>& lock) {
   while (target->pending > 0) {
     lock.unlock();
     const bool helped = HelpOnce(lock.mutex());

@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "common/adaptive_mutex.h"
 #include "common/status.h"
 #include "output/name_resolver.h"
 #include "output/parquet_target.h"
@@ -38,6 +39,11 @@
 #include "parquet/writer.h"
 
 namespace sscan::output {
+
+// The sinks' mutex: taken by every walker thread for each segment it hands over, held for a
+// few microseconds (rows appended to a builder). Among 32 to 128 threads on a few cores a
+// std::mutex sent each loser to sleep in futex() and back; this one spins a little first.
+using SinkMutex = AdaptiveMutex;
 
 class RowPipeline {
  public:
@@ -53,15 +59,15 @@ class RowPipeline {
 
   // The builder rows go into now. While every builder is busy encoding, encodes their columns
   // (or waits when all are taken).
-  RowGroupBuilder* Open(std::unique_lock<std::mutex>& lock);
+  RowGroupBuilder* Open(std::unique_lock<SinkMutex>& lock);
   // Detaches the open builder, if it holds rows, as a row group of `target`.
   std::optional<Sealed> Seal(ParquetTarget* target);
   // Makes a sealed builder's columns work for any thread and takes them until none is left
   // untaken; whoever encodes the last column appends the row group and recycles the builder.
   // Call without the owner's mutex (takes it briefly). Failures are kept: see error().
-  void Encode(Sealed sealed, std::mutex* owner_mutex);
+  void Encode(Sealed sealed, SinkMutex* owner_mutex);
   // Until no row group of `target` is still being encoded; encodes columns meanwhile.
-  void WaitIdle(ParquetTarget* target, std::unique_lock<std::mutex>& lock);
+  void WaitIdle(ParquetTarget* target, std::unique_lock<SinkMutex>& lock);
 
   // The first encoding or write failure, if any (guarded by the owner's mutex).
   const Status& error() const { return error_; }
@@ -72,8 +78,8 @@ class RowPipeline {
   struct Job;
   // Encodes one column of the oldest row group with columns left. False when there is none,
   // or no encoding context is free. Call without the owner's mutex.
-  bool HelpOnce(std::mutex* owner_mutex);
-  void Complete(Job* job, std::mutex* owner_mutex);
+  bool HelpOnce(SinkMutex* owner_mutex);
+  void Complete(Job* job, SinkMutex* owner_mutex);
 
   const size_t rows_per_group_;
   const size_t max_builders_;
@@ -86,8 +92,8 @@ class RowPipeline {
   std::vector<std::unique_ptr<RowGroupBuilder>> all_;
   std::vector<RowGroupBuilder*> free_;
   RowGroupBuilder* open_ = nullptr;
-  std::condition_variable changed_;  // a builder came back, a target's pending dropped, or
-                                     // an encoding context was returned
+  std::condition_variable_any changed_;  // a builder came back, a target's pending dropped, or
+                                         // an encoding context was returned
   Status error_;
 
   // Guarded by jobs_mutex_ (never held while encoding, nor together with the owner's).

@@ -43,7 +43,7 @@ class StandardOutput final : public walk::SegmentSink {
 
   const OutputPaths paths_;
   const OutputConfig config_;
-  mutable std::mutex mutex_;
+  mutable SinkMutex mutex_;
   RowPipeline pipeline_;
   std::unique_ptr<ParquetTarget> data_;
   std::unique_ptr<WritableFile> errors_;
