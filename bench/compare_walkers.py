@@ -318,7 +318,7 @@ def svg_chart(results, title):
     n = max(len(r["rows"]) for r in results.values())
     panel_h = 40 + n * (bar_h + gap)
     h = 50 + panel_h * len(modes)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 90}" '
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 150}" '
              f'height="{h}" font-family="sans-serif" font-size="12">',
              '<rect width="100%" height="100%" fill="white"/>',
              f'<text x="10" y="22" font-size="15" font-weight="bold">{esc(title)}</text>']

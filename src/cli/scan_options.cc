@@ -37,7 +37,7 @@ void AddScanOptions(CLI::App* cmd, ScanOptions* o) {
       ->type_name("N");
   cmd->add_option("-b,--batch-size", o->batch_size,
                   "Rows per Parquet row group (1-1000000); larger groups compress a little "
-                  "better and use more memory (about 250 bytes per row, two groups at a time)")
+                  "better and use more memory (about 100 bytes per row, two groups at a time)")
       ->transform(DecimalInteger())
       ->check(CLI::Range(int64_t{1}, int64_t{1000000}))
       ->capture_default_str()
