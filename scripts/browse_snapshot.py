@@ -193,8 +193,8 @@ def _unlisted_dirs(sidecar: str, valid: int | None) -> set[str]:
 def run_list(state: view.BrowserState, exact: bool) -> int:
     s = state
     d = s.directory(s.cwd)
-    files = s.tree.files(s.cwd)
-    s.add_files(s.cwd, files)
+    if s.tree.files_available:
+        s.add_files(s.cwd, s.tree.files(s.cwd))
     fs, fc = view.format_size, view.format_count
     print(f"{'disk':>{18 if exact else 9}} {'apparent':>{18 if exact else 9}} "
           f"{'files':>{12 if exact else 6}}  {'modified':10}  {'owner':12}  name")
@@ -242,7 +242,11 @@ def main(argv: list[str]) -> int:
             return run_list(state, args.bytes)
         from scan_browse import tui  # curses only when there is a terminal to draw on
         colour = not args.no_color and not os.environ.get("NO_COLOR")
-        return tui.run(state, _title(found), colour)
+        try:
+            return tui.run(state, _title(found), colour)
+        except tui.TerminalError as e:
+            print(f"{PROG}: error: {e}", file=sys.stderr)
+            return 1
     except (SnapshotError, LocateError, PrepareError, TreeError, ExportError,
             catalog.CatalogError) as e:
         print(f"{PROG}: error: {e}", file=sys.stderr)

@@ -83,6 +83,13 @@ class SnapshotTree:
     def has_file_index(self) -> bool:
         return self.sources.file_index is not None
 
+    @property
+    def files_available(self) -> bool:
+        """Whether files() can list files: from the index, or from rows that still exist (a
+        catalogued snapshot's rows may have been purged; its summary still browses)."""
+        return self.has_file_index or (bool(self.sources.rows) and
+                                       all(os.path.isfile(f) for f in self.sources.rows))
+
     def close(self) -> None:
         self._con.close()
 
@@ -139,7 +146,10 @@ class SnapshotTree:
         if not s.get("direct_entries"):
             return None
         n = s["direct_entries"]
-        return Entry(name=f"({n:,} file{'' if n == 1 else 's'} here, listing...)",
+        what = f"{n:,} file{'' if n == 1 else 's'} here"
+        name = (f"({what}, listing...)" if self.files_available
+                else f"({what}: not listed, the snapshot's rows are gone)")
+        return Entry(name=name,
                      path=directory.path, kind=PENDING, allocated=s["direct_allocated"],
                      apparent=s["direct_apparent"], files=s["direct_files"], entries=n,
                      newest_mtime=None, owner="")
@@ -152,9 +162,9 @@ class SnapshotTree:
             sql = f"""SELECT name, kind, size, allocated_size, modified_time, uid, owner, nlink
                       FROM {source} WHERE parent_path = $1"""
         else:
-            present = [f for f in self.sources.rows if os.path.exists(f)]
-            if not present:
+            if not self.files_available:
                 return []
+            present = self.sources.rows
             special = ", ".join(f"'{t}'" for t in SPECIAL_TYPES)
             sql = f"""SELECT regexp_extract(path, '[^/]*$') AS name,
                              CASE WHEN file_type IN ({special}) THEN file_type ELSE 'file' END

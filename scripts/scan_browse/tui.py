@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import curses
 import locale
+import os
 import queue
 import threading
 
@@ -41,6 +42,10 @@ DOWN_KEYS = (curses.KEY_DOWN, ord("j"))
 OPEN_KEYS = (curses.KEY_ENTER, curses.KEY_RIGHT, ord("\n"), ord("\r"), ord("l"))
 PARENT_KEYS = (curses.KEY_LEFT, curses.KEY_BACKSPACE, 127, 8, ord("h"), ord("u"), ord("<"))
 ESCAPE = 27
+
+
+class TerminalError(Exception):
+    """The terminal cannot be driven; the message is one line for the user."""
 
 
 class FileLister:
@@ -277,12 +282,23 @@ def run(state: view.BrowserState, title: str, colour: bool) -> int:
     """Runs the browser until q; returns the exit status."""
     # Names are UTF-8: curses writes them as such only under the user's locale.
     locale.setlocale(locale.LC_ALL, "")
-
-    def main(scr) -> int:
+    try:
+        scr = curses.initscr()
+    except curses.error as e:
+        raise TerminalError(f"cannot use this terminal (TERM={os.environ.get('TERM', '')!r}): "
+                            f"{e}") from None
+    # Not curses.wrapper: it calls start_color(), after which every character is drawn with
+    # an explicit (white on black) colour, even without NO_COLOR's consent.
+    try:
+        curses.noecho()
+        curses.cbreak()
+        scr.keypad(True)
         curses.set_escdelay(25)  # Esc closes the jump prompt at once, not after a second
         return Screen(scr, state, title, colour).run()
-
-    try:
-        return curses.wrapper(main)
     except KeyboardInterrupt:
         return 0
+    finally:
+        scr.keypad(False)
+        curses.nocbreak()
+        curses.echo()
+        curses.endwin()

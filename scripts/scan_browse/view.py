@@ -156,6 +156,7 @@ class BrowserState:
         self.cursor = 0
         self.top = 0
         self.message = ""
+        self.listing_files = False   # the current directory's files are still being listed
         self._dirs: dict[str, Entry | None] = {}
         self._subdirs: dict[str, list[Entry]] = {}
         self._files: dict[str, list[Entry]] = {}
@@ -173,7 +174,8 @@ class BrowserState:
     def files_wanted(self) -> str | None:
         """The directory whose files should be listed next (the current one), or None."""
         d = self.directory(self.cwd)
-        if self.cwd in self._files or d is None or self.tree.pending_files(d) is None:
+        if self.cwd in self._files or d is None or self.tree.pending_files(d) is None or \
+                not self.tree.files_available:
             return None
         return self.cwd
 
@@ -201,6 +203,9 @@ class BrowserState:
                 else None
             if pending:
                 entries.append(pending)
+        self.listing_files = path not in self._files and any(e.kind == PENDING
+                                                             for e in entries) \
+            and self.tree.files_available
         key = sort_key(self.sort)
         # Ties (and the whole listing for name and owner) in name order; the main key's order
         # as chosen.
@@ -280,6 +285,8 @@ class BrowserState:
         return False
 
     def _files_now(self, path: str) -> list[Entry]:
+        if not self.tree.files_available:
+            return []
         if path not in self._files:
             self._files[path] = self.tree.files(path)
         return self._files[path]
@@ -384,7 +391,8 @@ class BrowserState:
             f" Total disk {format_size(d.allocated, self.exact)}  apparent "
             f"{format_size(d.apparent, self.exact)}  files {format_count(d.files, self.exact)}")
         order = "v" if self.descending else "^"
-        right = f" sorted: {self.sort} {order}  ? help "
+        right = (" listing files... " if self.listing_files else
+                 f" sorted: {self.sort} {order}") + "  ? help "
         return _fit(totals, width - len(right)) + right
 
 
