@@ -18,7 +18,12 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import duckdb  # noqa: E402  (after the path: the packages live beside this script)
+try:
+    import duckdb  # noqa: E402  (after the path: the packages live beside this script)
+except ImportError:
+    sys.exit(f"{os.environ.get('SSCAN_BROWSE_PROG', 'browse_snapshot.py')}: error: "
+             f"{sys.executable} has no DuckDB: run it with the .venv of scripts/setup_venv.sh "
+             "(or set SSCAN_PYTHON to a Python with the packages of requirements.txt)")
 
 from scan_analysis import catalog, engine  # noqa: E402
 from scan_analysis.snapshot import SnapshotError  # noqa: E402
