@@ -393,6 +393,8 @@ class BrowserState:
         order = "v" if self.descending else "^"
         right = (" listing files... " if self.listing_files else
                  f" sorted: {self.sort} {order}") + "  ? help "
+        if len(right) > width // 2:  # a very narrow terminal: the totals matter more
+            return _fit(totals, width)
         return _fit(totals, width - len(right)) + right
 
 

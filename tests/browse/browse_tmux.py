@@ -78,9 +78,12 @@ class Tmux:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             out = self._tmux("display-message", "-p", "-t", "t",
-                             "#{pane_dead} #{pane_dead_status}").split()
-            if out and out[0] == "1":
+                             "#{pane_dead} #{pane_dead_status} #{pane_dead_signal}").split()
+            # Right after the exit tmux may say "dead" before it has the status.
+            if len(out) == 2 and out[0] == "1":
                 return int(out[1])
+            if len(out) == 3 and out[0] == "1":
+                return 128 + int(out[2])
             time.sleep(0.05)
         raise AssertionError(f"the program did not exit; the screen was:\n{self.screen()}")
 
