@@ -141,6 +141,9 @@ def _iso(epoch: int) -> str:
 
 def main(argv: list[str]) -> int:
     args = parser().parse_args(argv)
+    # The catalogue, its summaries, exports and pages name every user's directories: private
+    # like the scanner's own output (mode 0600, docs/history.md); share with chmod/chgrp.
+    os.umask(0o077)
     try:
         return run(args)
     except (CatalogError, SnapshotError) as e:

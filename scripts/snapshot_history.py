@@ -123,6 +123,9 @@ def _export(eng: engine.Engine, args: argparse.Namespace) -> int:
 def main(argv: list[str]) -> int:
     ap = parser()
     args = ap.parse_args(argv)
+    # The catalogue, its summaries, exports and pages name every user's directories: private
+    # like the scanner's own output (mode 0600, docs/history.md); share with chmod/chgrp.
+    os.umask(0o077)
     if bool(args.from_name) != bool(args.to_name):
         ap.error("--from and --to go together")
     if args.export_hive and (args.json or args.html or args.from_name or args.root):

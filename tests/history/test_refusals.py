@@ -224,3 +224,13 @@ def _run_env(script, args, env):
     import sys
     return subprocess.run([sys.executable, str(script), *map(str, args)], capture_output=True,
                           text=True, env={**os.environ, **env})
+
+
+def test_what_an_import_writes_is_private(setup, tmp_path):
+    catalog = tmp_path / "private.duckdb"
+    import_ok(setup["good"], "p", catalog, "--copy")
+    assert catalog.stat().st_mode & 0o777 == 0o600
+    for dirpath, dirnames, filenames in os.walk(store_of(catalog)):
+        assert os.stat(dirpath).st_mode & 0o777 == 0o700, dirpath
+        for name in filenames:
+            assert os.stat(os.path.join(dirpath, name)).st_mode & 0o777 == 0o600, name
