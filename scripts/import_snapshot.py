@@ -18,12 +18,10 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import duckdb  # noqa: E402  (after the path: the package lives beside this script)
-
 from scan_analysis import catalog, engine, history_import  # noqa: E402
-from scan_analysis.catalog import CatalogError  # noqa: E402
+from scan_analysis.cli_errors import run_reporting_errors  # noqa: E402
 from scan_analysis.engine import parse_time  # noqa: E402
-from scan_analysis.snapshot import SnapshotError, resolve  # noqa: E402
+from scan_analysis.snapshot import resolve  # noqa: E402
 
 PROG = "import_snapshot.py"
 
@@ -141,16 +139,10 @@ def _iso(epoch: int) -> str:
 
 def main(argv: list[str]) -> int:
     args = parser().parse_args(argv)
-    try:
-        return run(args)
-    except (CatalogError, SnapshotError) as e:
-        print(f"{PROG}: error: {e}", file=sys.stderr)
-    except duckdb.Error as e:
-        print(f"{PROG}: error: DuckDB: {engine.first_line(e)}", file=sys.stderr)
-    except OSError as e:
-        where = f"{e.filename}: " if e.filename else ""
-        print(f"{PROG}: error: {where}{e.strerror}", file=sys.stderr)
-    return 1
+    # The catalogue, its summaries, exports and pages name every user's directories: private
+    # like the scanner's own output (mode 0600, docs/history.md); share with chmod/chgrp.
+    os.umask(0o077)
+    return run_reporting_errors(PROG, lambda: run(args))
 
 
 if __name__ == "__main__":

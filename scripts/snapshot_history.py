@@ -18,11 +18,10 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import duckdb  # noqa: E402  (after the path: the package lives beside this script)
-
 from scan_analysis import (catalog, engine, hive_export, history, history_html,  # noqa: E402
                            history_text)
 from scan_analysis.catalog import CatalogError  # noqa: E402
+from scan_analysis.cli_errors import run_reporting_errors  # noqa: E402
 
 PROG = "snapshot_history.py"
 
@@ -123,21 +122,15 @@ def _export(eng: engine.Engine, args: argparse.Namespace) -> int:
 def main(argv: list[str]) -> int:
     ap = parser()
     args = ap.parse_args(argv)
+    # The catalogue, its summaries, exports and pages name every user's directories: private
+    # like the scanner's own output (mode 0600, docs/history.md); share with chmod/chgrp.
+    os.umask(0o077)
     if bool(args.from_name) != bool(args.to_name):
         ap.error("--from and --to go together")
     if args.export_hive and (args.json or args.html or args.from_name or args.root):
         ap.error("--export-hive writes the dataset only: leave out --json, --html, --from, "
                  "--root")
-    try:
-        return run(args)
-    except CatalogError as e:
-        print(f"{PROG}: error: {e}", file=sys.stderr)
-    except duckdb.Error as e:
-        print(f"{PROG}: error: DuckDB: {engine.first_line(e)}", file=sys.stderr)
-    except OSError as e:
-        where = f"{e.filename}: " if e.filename else ""
-        print(f"{PROG}: error: {where}{e.strerror}", file=sys.stderr)
-    return 1
+    return run_reporting_errors(PROG, lambda: run(args))
 
 
 if __name__ == "__main__":

@@ -60,9 +60,11 @@ partition the subtree's. A snapshot of a single file has no directory: both file
 How: rollup.py's two steps, keyed by (directory, uid) so that owners come for free:
   1. direct  per (directory, uid): the directory's own row, and its non-directory children
              summed — one GROUP BY over the rows (hard-linked files, usually few, aside);
-  2. spread  each direct row added to its directory and every ancestor (directories x depth
-             rows), plus the hard-linked files made distinct per (ancestor, device, inode),
-             grouped again -> dir_owners; summing over uid gives dirs.
+  2. spread  each direct row added to its directory and every ancestor, plus the hard-linked
+             files made distinct per (ancestor, device, inode), grouped again -> dir_owners;
+             summing over uid gives dirs. The ancestors' paths are built once per directory
+             and numbered, so the spread itself joins and groups integers (half the time of
+             building a path per owner and ancestor, on the synthetic tree).
 Every step is a scan, a GROUP BY or a join, which DuckDB runs out of core.
 """
 from __future__ import annotations
@@ -128,23 +130,43 @@ def build(engine: Engine, p: str = "") -> None:
                      unnest(range(0, depth::BIGINT)) AS k
               FROM {p}entries WHERE nlink > 1 AND kind <> 'directory' AND depth > 0)
         GROUP BY 1, 2, device, inode""")
-    # Step 2. Spread to every ancestor, per uid.
+    # Step 2a. Every directory's ancestors, itself included, computed once per directory (not
+    # once per owner: building path strings is the costly part) and numbered, so that the
+    # spread below joins and groups on integers.
+    engine.con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {p}ds_ancestors AS
+        SELECT dir, ancestor_at(parts, dir_depth, k) AS path, k AS depth
+        FROM (SELECT dir, dir_depth, string_split(dir, '/') AS parts,
+                     unnest(range(0, dir_depth + 1)) AS k
+              FROM (SELECT dir, any_value(dir_depth) AS dir_depth FROM {p}ds_direct
+                    GROUP BY dir))""")
+    engine.con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {p}ds_ids AS
+        SELECT path, depth, row_number() OVER () AS id
+        FROM (SELECT path, depth FROM {p}ds_ancestors
+              UNION SELECT path, depth FROM {p}ds_linked)""")
+    # Step 2b. Spread to every ancestor, per uid.
     engine.con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {p}dir_owners AS
-        SELECT path, depth::UINTEGER AS depth, uid::UINTEGER AS uid, max(owner) AS owner,
-               sum(entries)::BIGINT AS entries, sum(files)::BIGINT AS files,
-               sum(dirs)::BIGINT AS dirs, sum(apparent)::BIGINT AS apparent,
-               sum(allocated)::BIGINT AS allocated, max(newest_mtime) AS newest_mtime,
-               min(oldest_atime) AS oldest_atime, max(newest_atime) AS newest_atime
-        FROM (SELECT ancestor_at(parts, dir_depth, k) AS path, k AS depth, uid, owner, entries,
-                     files, dirs, apparent, allocated, newest_mtime, oldest_atime, newest_atime
-              FROM (SELECT *, string_split(dir, '/') AS parts,
-                           unnest(range(0, dir_depth + 1)) AS k FROM {p}ds_direct)
-              UNION ALL
-              SELECT path, depth, uid, owner, 1, files, 0, apparent, allocated, mtime, atime,
-                     atime
-              FROM {p}ds_linked)
-        GROUP BY path, depth, uid""")
+        WITH spread AS (
+            SELECT a.id, d.uid, d.owner, d.entries, d.files, d.dirs, d.apparent, d.allocated,
+                   d.newest_mtime, d.oldest_atime, d.newest_atime
+            FROM {p}ds_direct d
+            JOIN (SELECT dir, id FROM {p}ds_ancestors JOIN {p}ds_ids USING (path, depth)) a
+              USING (dir)
+            UNION ALL
+            SELECT i.id, l.uid, l.owner, 1, l.files, 0, l.apparent, l.allocated, l.mtime,
+                   l.atime, l.atime
+            FROM {p}ds_linked l JOIN {p}ds_ids i USING (path, depth)),
+        grouped AS (
+            SELECT id, uid, max(owner) AS owner, sum(entries)::BIGINT AS entries,
+                   sum(files)::BIGINT AS files, sum(dirs)::BIGINT AS dirs,
+                   sum(apparent)::BIGINT AS apparent, sum(allocated)::BIGINT AS allocated,
+                   max(newest_mtime) AS newest_mtime, min(oldest_atime) AS oldest_atime,
+                   max(newest_atime) AS newest_atime
+            FROM spread GROUP BY id, uid)
+        SELECT i.path, i.depth::UINTEGER AS depth, g.uid::UINTEGER AS uid, g.* EXCLUDE (id, uid)
+        FROM grouped g JOIN {p}ds_ids i USING (id)""")
     engine.con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {p}dirs AS
         WITH sub AS (

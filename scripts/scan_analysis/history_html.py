@@ -23,6 +23,10 @@ from .html_report import CSS, cell, list_table, metric, size_cell
 from .units import human_bytes, signed_bytes, thousands
 
 LINES_DRAWN = 10   # lines per chart: the largest changes; the tables list --top
+# Ten colours far apart, one per line by rank: hues hashed from names (charts.hue) can land
+# next to each other, which a bar chart survives but crossing lines do not.
+PALETTE = ("#3b6fb6", "#e0802c", "#3a9a4a", "#c8413c", "#8a62b8", "#8c5a48", "#d46fb0",
+           "#707070", "#a8a832", "#2fa8b8")
 
 
 def render(report: dict) -> str:
@@ -140,7 +144,7 @@ def line_chart(chart: str, names: list[str], times: list[int],
         marks.append(f'<text x="{x(t):.1f}" y="{top + plot_h + 16}" text-anchor="middle">'
                      f"{escape(charts._fit(n, 110))}</text>")
     for i, (key, label, values) in enumerate(lines):
-        colour = f"hsl({charts.hue(key)},55%,45%)"
+        colour = PALETTE[i % len(PALETTE)]
         points = " ".join(f"{x(t):.1f},{y(v):.1f}" for t, v in zip(times, values))
         dots = "".join(
             f'<circle data-snapshot="{escape(n)}" data-value="{v}" cx="{x(t):.1f}" '
