@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import posixpath
+import threading
 
 import duckdb
 
@@ -72,6 +73,8 @@ class SnapshotTree:
         self.sources = sources
         config = {"threads": threads} if threads else {}
         self._con = duckdb.connect(config=config)
+        self._active: set = set()   # cursors running a query, for interrupt()
+        self._lock = threading.Lock()
         self._con.execute("SET enable_progress_bar = false")
         self._con.execute(f"CREATE VIEW dirs AS SELECT * FROM read_parquet({_lit(sources.dirs)})")
         if sources.owners:
@@ -95,12 +98,23 @@ class SnapshotTree:
 
     def _rows(self, sql: str, params: list | None = None) -> list[dict]:
         cur = self._con.cursor()
+        with self._lock:
+            self._active.add(cur)
         try:
             result = cur.execute(sql, params or [])
             names = [d[0] for d in result.description]
             return [dict(zip(names, r)) for r in result.fetchall()]
         finally:
+            with self._lock:
+                self._active.discard(cur)
             cur.close()
+
+    def interrupt(self) -> None:
+        """Stops the queries running in other threads (they raise duckdb.InterruptException).
+        A process must not exit while DuckDB runs a query in another thread: it aborts."""
+        with self._lock:
+            for cur in self._active:
+                cur.interrupt()
 
     def _find_root(self) -> str:
         roots = [r["path"] for r in self._rows("SELECT path FROM dirs WHERE depth = 0")]

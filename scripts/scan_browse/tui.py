@@ -56,7 +56,14 @@ class FileLister:
         self._requests: queue.Queue = queue.Queue()
         self.results: queue.Queue = queue.Queue()
         self.pending: set[str] = set()
-        threading.Thread(target=self._work, daemon=True, name="file-lister").start()
+        self._thread = threading.Thread(target=self._work, daemon=True, name="file-lister")
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Interrupts a listing in progress and waits for the thread to end."""
+        self._requests.put(None)
+        self._tree.interrupt()
+        self._thread.join(timeout=10)
 
     def want(self, path: str) -> None:
         if path not in self.pending:
@@ -66,6 +73,8 @@ class FileLister:
     def _work(self) -> None:
         while True:
             path = self._requests.get()
+            if path is None:
+                return
             try:
                 self.results.put((path, self._tree.files(path), None))
             except Exception as e:  # noqa: BLE001 — shown to the user, the browser goes on
@@ -81,6 +90,12 @@ class Screen:
         self.lister = FileLister(state.tree)
 
     def run(self) -> int:
+        try:
+            return self._loop()
+        finally:
+            self.lister.stop()
+
+    def _loop(self) -> int:
         curses.curs_set(0)
         self.scr.keypad(True)
         while True:

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+import uuid
 
 CONF = "set -g remain-on-exit on\nset -g default-terminal screen\nset -g status off\n"
 
@@ -24,7 +25,7 @@ class Tmux:
         self._dir = pathlib.Path(tempfile.mkdtemp(prefix="sscan-tmux-"))
         conf = self._dir / "tmux.conf"
         conf.write_text(CONF)
-        self.socket = f"sscan-browse-{os.getpid()}-{id(self)}"
+        self.socket = f"sscan-browse-{uuid.uuid4().hex[:16]}"
         self.width, self.height = width, height
         # The program sees exactly this environment (TERM as tmux's default-terminal), so a
         # NO_COLOR or TZ of the test process cannot leak in.
@@ -77,13 +78,14 @@ class Tmux:
     def exit_status(self, timeout: float = 10) -> int:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            out = self._tmux("display-message", "-p", "-t", "t",
-                             "#{pane_dead} #{pane_dead_status} #{pane_dead_signal}").split()
+            dead, status, signal = self._tmux(
+                "display-message", "-p", "-t", "t",
+                "#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}").strip().split(":")
             # Right after the exit tmux may say "dead" before it has the status.
-            if len(out) == 2 and out[0] == "1":
-                return int(out[1])
-            if len(out) == 3 and out[0] == "1":
-                return 128 + int(out[2])
+            if dead == "1" and status:
+                return int(status)
+            if dead == "1" and signal:
+                return 128 + int(signal)  # as a shell reports a death by signal
             time.sleep(0.05)
         raise AssertionError(f"the program did not exit; the screen was:\n{self.screen()}")
 
