@@ -238,7 +238,8 @@ def main(argv: list[str]) -> int:
                   + f"; browse with: {PROG} {args.snapshot}", file=sys.stderr)
             return 0
         tree = SnapshotTree(Sources(dirs=found.dirs, owners=found.owners,
-                                    file_index=found.file_index, rows=found.rows))
+                                    file_index=found.file_index, rows=found.rows),
+                            roots=found.roots)
         start = view.resolve_path(tree.root, args.path) if args.path else None
         state = view.BrowserState(tree, start, exact=args.bytes)
         if start and state.cwd != start:

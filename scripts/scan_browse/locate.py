@@ -52,6 +52,7 @@ class Located:
     summary_source: str            # 'cache', 'catalogue NAME' or 'none'
     file_index: str | None         # files.parquet, or None
     taken_at: str | None = None    # when the scan started (ISO 8601), when known
+    roots: list[str] | None = None  # the scan roots (depth-0 directories), when recorded
 
     @property
     def dirs(self) -> str | None:
@@ -131,6 +132,7 @@ def _use_cache(found: Located) -> None:
             os.path.join(found.cache_entry, dir_summary.DIRS_FILE)):
         found.summary_dir, found.summary_source = found.cache_entry, "cache"
         found.taken_at = found.taken_at or meta.get("taken_at")
+        found.roots = meta.get("roots") or None
     index = os.path.join(found.cache_entry, file_index.FILE_NAME)
     if meta.get("file_index") and os.path.isfile(index):
         found.file_index = index
@@ -140,6 +142,7 @@ def _use_catalogue(found: Located, catalog_path: str, row: dict) -> None:
     where = catalog.snapshot_dir(catalog_path, row["name"])
     if os.path.isfile(os.path.join(where, dir_summary.DIRS_FILE)):
         found.summary_dir, found.summary_source = where, f"catalogue {row['name']}"
+        found.roots = list(row.get("roots") or []) or None
         found.taken_at = found.taken_at or (row["taken_at"].isoformat() + "Z"
                                             if row.get("taken_at") else None)
 

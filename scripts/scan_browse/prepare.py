@@ -59,6 +59,10 @@ def prepare(found: Located, *, want_index: bool, memory_limit: str, temp_dir: st
             raise
         _refuse_inside_scanned_tree(engine, found)
         rows = int(engine.con.execute("SELECT count(*) FROM entries").fetchone()[0])
+        # The scan roots, recorded so that opening need not look for them in the summary.
+        roots = sorted(r[0] for r in engine.con.execute(
+            "SELECT DISTINCT path FROM entries WHERE depth = 0 AND kind = 'directory'"
+        ).fetchall())
         what = " and ".join(w for w, n in (("summarising directories", need_summary),
                                            ("indexing files", need_index)) if n)
         label = f"{what} of {rows:,} rows (one time)"
@@ -71,7 +75,7 @@ def prepare(found: Located, *, want_index: bool, memory_limit: str, temp_dir: st
                                            dir=root)
                 try:
                     _compute(engine, staging, need_summary, need_index, found)
-                    _write_meta(staging, found, need_summary, need_index, rows)
+                    _write_meta(staging, found, need_summary, need_index, rows, roots)
                     if os.path.lexists(found.cache_entry):  # an unfinished or older entry
                         shutil.rmtree(found.cache_entry)
                     os.rename(staging, found.cache_entry)
@@ -81,7 +85,7 @@ def prepare(found: Located, *, want_index: bool, memory_limit: str, temp_dir: st
             else:
                 _compute(engine, found.cache_entry, need_summary, need_index, found)
                 _write_meta(found.cache_entry, found, need_summary or existing.get("summary"),
-                            need_index or existing.get("file_index"), rows)
+                            need_index or existing.get("file_index"), rows, roots)
     except duckdb.Error as e:
         raise PrepareError(f"cannot summarise snapshot {found.label}: {first_line(e)}") from None
     except OSError as e:
@@ -91,6 +95,7 @@ def prepare(found: Located, *, want_index: bool, memory_limit: str, temp_dir: st
         engine.close()
     if need_summary:
         found.summary_dir, found.summary_source = found.cache_entry, "cache"
+        found.roots = roots
     if need_index:
         found.file_index = os.path.join(found.cache_entry, file_index.FILE_NAME)
     return found
@@ -105,9 +110,10 @@ def _compute(engine: Engine, out_dir: str, summary: bool, index: bool, found: Lo
         os.chmod(os.path.join(out_dir, name), 0o600)
 
 
-def _write_meta(out_dir: str, found: Located, summary: bool, index: bool, rows: int) -> None:
+def _write_meta(out_dir: str, found: Located, summary: bool, index: bool, rows: int,
+                roots: list[str]) -> None:
     meta = {"format": META_FORMAT, "version": META_VERSION, "fingerprint": found.fingerprint,
-            "snapshot": found.label, "files": found.rows, "rows": rows,
+            "snapshot": found.label, "files": found.rows, "rows": rows, "roots": roots,
             "summary": bool(summary), "dir_summary_version": dir_summary.SCHEMA_VERSION,
             "file_index": bool(index), "file_index_version": file_index.FORMAT_VERSION,
             "taken_at": found.taken_at,

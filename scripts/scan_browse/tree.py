@@ -69,18 +69,21 @@ class Sources:
 
 
 class SnapshotTree:
-    def __init__(self, sources: Sources, threads: int | None = None):
+    def __init__(self, sources: Sources, threads: int | None = None,
+                 roots: list[str] | None = None):
         self.sources = sources
         config = {"threads": threads} if threads else {}
         self._con = duckdb.connect(config=config)
         self._active: set = set()   # cursors running a query, for interrupt()
         self._lock = threading.Lock()
         self._con.execute("SET enable_progress_bar = false")
+        # Each lookup reads the same footers: keep them parsed.
+        self._con.execute("SET parquet_metadata_cache = true")
         self._con.execute(f"CREATE VIEW dirs AS SELECT * FROM read_parquet({_lit(sources.dirs)})")
         if sources.owners:
             self._con.execute("CREATE VIEW owners AS SELECT * FROM "
                               f"read_parquet({_lit(sources.owners)})")
-        self.root = self._find_root()
+        self.root = self._find_root(roots)
 
     @property
     def has_file_index(self) -> bool:
@@ -116,7 +119,14 @@ class SnapshotTree:
             for cur in self._active:
                 cur.interrupt()
 
-    def _find_root(self) -> str:
+    def _find_root(self, known: list[str] | None) -> str:
+        # `known` comes from the cache's browse.json or the catalogue (checked with a lookup
+        # that reads one row group); without it the depth column of every directory is read
+        # (most of a second at 10^8 rows).
+        if known and len(known) == 1 and self._rows(
+                "SELECT 1 FROM dirs WHERE parent_path = $1 AND path = $2",
+                [_parent(known[0]), known[0]]):
+            return known[0]
         roots = [r["path"] for r in self._rows("SELECT path FROM dirs WHERE depth = 0")]
         if not roots:
             raise TreeError(f"the summary {self.sources.dirs} holds no directory (a snapshot "
