@@ -15,6 +15,7 @@ import argparse
 import os
 import signal
 import sys
+import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -228,8 +229,8 @@ def main(argv: list[str]) -> int:
         found = locate_snapshot(args)
         if args.export_ncdu:
             return run_export(args, found)
-        found = prepare(found, want_index=args.prepare or (found.summary_dir is None and
-                                                           not args.no_index),
+        found = prepare(found, want_index=not args.no_index and (args.prepare or
+                                                                 found.summary_dir is None),
                         memory_limit=args.memory_limit, temp_dir=args.temp_dir,
                         threads=args.threads)
         if args.prepare:
@@ -249,10 +250,20 @@ def main(argv: list[str]) -> int:
         from scan_browse import tui  # curses only when there is a terminal to draw on
         colour = not args.no_color and not os.environ.get("NO_COLOR")
         try:
-            return tui.run(state, _title(found), colour)
+            status = tui.run(state, _title(found), colour)
         except tui.TerminalError as e:
             print(f"{PROG}: error: {e}", file=sys.stderr)
-            return 1
+            status = 1
+        except Exception:  # noqa: BLE001 — a bug: report it, then leave as below
+            traceback.print_exc()
+            status = 1
+        # Not a normal interpreter exit: the file lister's thread may be inside a DuckDB query
+        # (a big directory listed from the rows), and finalising the interpreter under a
+        # running query aborts or hangs. Nothing is left to clean up: the terminal is
+        # restored, and browse writes nothing.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
     except (SnapshotError, LocateError, PrepareError, TreeError, ExportError,
             catalog.CatalogError) as e:
         print(f"{PROG}: error: {e}", file=sys.stderr)

@@ -24,7 +24,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import posixpath
-import threading
 
 import duckdb
 
@@ -74,8 +73,6 @@ class SnapshotTree:
         self.sources = sources
         config = {"threads": threads} if threads else {}
         self._con = duckdb.connect(config=config)
-        self._active: set = set()   # cursors running a query, for interrupt()
-        self._lock = threading.Lock()
         self._con.execute("SET enable_progress_bar = false")
         # Each lookup reads the same footers: keep them parsed.
         self._con.execute("SET parquet_metadata_cache = true")
@@ -101,23 +98,12 @@ class SnapshotTree:
 
     def _rows(self, sql: str, params: list | None = None) -> list[dict]:
         cur = self._con.cursor()
-        with self._lock:
-            self._active.add(cur)
         try:
             result = cur.execute(sql, params or [])
             names = [d[0] for d in result.description]
             return [dict(zip(names, r)) for r in result.fetchall()]
         finally:
-            with self._lock:
-                self._active.discard(cur)
             cur.close()
-
-    def interrupt(self) -> None:
-        """Stops the queries running in other threads (they raise duckdb.InterruptException).
-        A process must not exit while DuckDB runs a query in another thread: it aborts."""
-        with self._lock:
-            for cur in self._active:
-                cur.interrupt()
 
     def _find_root(self, known: list[str] | None) -> str:
         # `known` comes from the cache's browse.json or the catalogue (checked with a lookup

@@ -6,7 +6,9 @@ has none, with bold and reverse video only.
 Threads: the loop owns the state and the screen. One worker thread lists the files of the
 directory being viewed (SnapshotTree.files, a scan of the rows when there is no file index)
 and hands the result back through a queue; the loop polls it while a listing is pending, so
-keys keep working while a big snapshot is read.
+keys keep working while a big snapshot is read. Quitting does not wait for it: the caller
+leaves with os._exit (browse_snapshot.py), since neither interrupting DuckDB from another
+thread nor finalising the interpreter under a running query is safe (a deadlock, an abort).
 """
 from __future__ import annotations
 
@@ -56,14 +58,9 @@ class FileLister:
         self._requests: queue.Queue = queue.Queue()
         self.results: queue.Queue = queue.Queue()
         self.pending: set[str] = set()
-        self._thread = threading.Thread(target=self._work, daemon=True, name="file-lister")
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Interrupts a listing in progress and waits for the thread to end."""
-        self._requests.put(None)
-        self._tree.interrupt()
-        self._thread.join(timeout=10)
+        # A daemon: the browser leaves with os._exit, whatever the thread is doing (see
+        # browse_snapshot.py).
+        threading.Thread(target=self._work, daemon=True, name="file-lister").start()
 
     def want(self, path: str) -> None:
         if path not in self.pending:
@@ -73,8 +70,6 @@ class FileLister:
     def _work(self) -> None:
         while True:
             path = self._requests.get()
-            if path is None:
-                return
             try:
                 self.results.put((path, self._tree.files(path), None))
             except Exception as e:  # noqa: BLE001 — shown to the user, the browser goes on
@@ -90,12 +85,6 @@ class Screen:
         self.lister = FileLister(state.tree)
 
     def run(self) -> int:
-        try:
-            return self._loop()
-        finally:
-            self.lister.stop()
-
-    def _loop(self) -> int:
         curses.curs_set(0)
         self.scr.keypad(True)
         while True:

@@ -3,7 +3,7 @@ keys, read the screen back (text, or with its colour and attribute escapes).
 
 Every session runs on a tmux server of its own (-L), so tests running in parallel, and
 anyone else's tmux on the machine, never see each other. The configuration keeps a pane open
-after its program exits, so the exit status can be read (#{pane_dead_status}).
+after its program exits, and a shell in between records the program's exit status.
 """
 import os
 import pathlib
@@ -33,8 +33,13 @@ class Tmux:
             "HOME", "/root"), "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TZ": "UTC",
                 "TERM": "screen"}
         base.update(env or {})
-        command = "exec env -i " + " ".join(f"{k}={shlex.quote(str(v))}" for k, v in
-                                            base.items()) + " " + shlex.join(map(str, argv))
+        # A shell between tmux and the program writes its exit status to a file: tmux 3.3
+        # sometimes leaves an exited program unreaped (a zombie) and never reports the pane
+        # dead, on a loaded machine.
+        self._status = self._dir / "status"
+        wrapper = ["sh", "-c", f'"$@"; echo $? > {shlex.quote(str(self._status))}', "sh"]
+        command = "exec " + shlex.join(["env", "-i", *(f"{k}={v}" for k, v in base.items()),
+                                        *wrapper, *map(str, argv)])
         self._tmux("-f", str(conf), "new-session", "-d", "-s", "t", "-x", str(width), "-y",
                    str(height), *(["-c", str(cwd)] if cwd else []), command)
 
@@ -75,17 +80,12 @@ class Tmux:
     def wait_text(self, needle: str, timeout: float = 30) -> str:
         return self.wait_for(lambda t: needle in t, timeout, repr(needle))
 
-    def exit_status(self, timeout: float = 10) -> int:
+    def exit_status(self, timeout: float = 30) -> int:
+        """The program's exit status (128 + N when killed by signal N), once it has exited."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            dead, status, signal = self._tmux(
-                "display-message", "-p", "-t", "t",
-                "#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}").strip().split(":")
-            # Right after the exit tmux may say "dead" before it has the status.
-            if dead == "1" and status:
-                return int(status)
-            if dead == "1" and signal:
-                return 128 + int(signal)  # as a shell reports a death by signal
+            if self._status.exists() and self._status.read_text().strip():
+                return int(self._status.read_text())
             time.sleep(0.05)
         raise AssertionError(f"the program did not exit; the screen was:\n{self.screen()}")
 

@@ -3,13 +3,15 @@ independent walk of the tree; drilling down and up, sorting, jumping, help, quit
 colour and NO_COLOR; read-only."""
 import os
 import re
+import sys
 import time
 
 import browse_reference as ref
+import duckdb
 import browse_screen as scr
 import browse_tree
 import pytest
-from browse_harness import browse_argv
+from browse_harness import REPO, browse_argv, run_browse
 from browse_tmux import Tmux
 
 UTC_DATE = "%Y-%m-%d"
@@ -285,3 +287,36 @@ def test_read_only_nothing_changes(snapshot, cache, tree):
         t.keys("Enter", "d", "D", "Delete", "Left", "q")
         assert t.exit_status() == 0
     assert state() == before
+
+
+@pytest.fixture(scope="module")
+def chunked_snapshot(tmp_path_factory):
+    """A synthetic snapshot of 1,000,000 rows in 20 files, with a summary but no file index:
+    every listing of files is a scan of the rows in the background (a few tenths of a
+    second)."""
+    sys.path.insert(0, str(REPO / "bench"))
+    import synth_snapshot
+    work = tmp_path_factory.mktemp("chunked")
+    one = work / "one.parquet"
+    synth_snapshot.generate(str(one), 1_000_000, 0, "1GB")
+    chunks = work / "chunks"
+    chunks.mkdir()
+    duckdb.connect().execute(f"COPY (SELECT * FROM '{one}') TO '{chunks}' "
+                             "(FORMAT parquet, FILE_SIZE_BYTES '2MB', FILENAME_PATTERN 'scan_{i}')")
+    one.unlink()
+    cache = work / "cache"
+    proc = run_browse(chunks, "--prepare", "--no-index", "--cache-dir", cache)
+    assert proc.returncode == 0, proc.stderr
+    return chunks, cache
+
+
+def test_quitting_while_files_are_listed_from_the_rows(chunked_snapshot):
+    """q while a DuckDB query lists files in the background: the browser leaves at once,
+    cleanly (a process finalised under a running query aborts: 'terminate called ...')."""
+    chunks, cache = chunked_snapshot
+    for presses in (0, 1, 2):
+        with Tmux(browse_argv(chunks, "--cache-dir", cache), 80, 24) as t:
+            t.wait_text("Total disk")
+            t.keys(*["Down"] * presses, "Enter", "q")
+            assert t.exit_status() == 0
+            assert "terminate" not in t.screen() and "Traceback" not in t.screen()

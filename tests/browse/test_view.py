@@ -161,32 +161,3 @@ def test_narrow_terminals_drop_columns_in_order():
     assert "Modified" not in headings[55]
     assert "Apparent" not in headings[45] and "Disk" in headings[45]
 
-
-def test_quitting_interrupts_a_listing_in_progress():
-    """A process that exits while DuckDB runs a query in another thread aborts (SIGABRT):
-    the interface's file lister is interrupted and joined before the browser returns."""
-    import threading
-
-    from scan_browse import tui
-
-    class SlowTree(FakeTree):
-        def __init__(self):
-            super().__init__()
-            self.entered, self.released = threading.Event(), threading.Event()
-
-        def files(self, path):
-            self.entered.set()
-            if not self.released.wait(timeout=30):
-                raise AssertionError("never interrupted")
-            raise RuntimeError("INTERRUPT Error: Interrupted!")
-
-        def interrupt(self):
-            self.released.set()
-
-    tree = SlowTree()
-    lister = tui.FileLister(tree)
-    lister.want("/r/b")
-    assert tree.entered.wait(timeout=10)
-    lister.stop()
-    assert tree.released.is_set()
-    assert not lister._thread.is_alive()
