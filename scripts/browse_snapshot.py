@@ -12,6 +12,7 @@ Also run as `storage-scanner browse ...`. Opens from the snapshot's per-director
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import sys
@@ -27,7 +28,7 @@ except ImportError:
              "(or set SSCAN_PYTHON to a Python with the packages of requirements.txt)")
 
 from scan_analysis import catalog, engine  # noqa: E402
-from scan_analysis.snapshot import SnapshotError  # noqa: E402
+from scan_analysis.snapshot import Snapshot, SnapshotError, stem_of  # noqa: E402
 from scan_browse import locate, ncdu_export, view  # noqa: E402
 from scan_browse.locate import LocateError  # noqa: E402
 from scan_browse.ncdu_export import ExportError  # noqa: E402
@@ -122,15 +123,11 @@ def _positive(text: str) -> int:
     return value
 
 
-def _usage_error(ap: argparse.ArgumentParser, args: argparse.Namespace) -> str | None:
+def _usage_error(args: argparse.Namespace) -> str | None:
     if args.export_ncdu and (args.list or args.prepare):
         return "--export-ncdu cannot be combined with --list or --prepare"
     if args.list and args.prepare:
         return "--list and --prepare cannot be combined"
-    if args.export_ncdu and args.export_ncdu != "-":
-        parent = os.path.dirname(os.path.abspath(args.export_ncdu))
-        if not os.path.isdir(parent):
-            return None  # an environment error, reported with exit status 1
     interactive = not (args.list or args.prepare or args.export_ncdu)
     if interactive and not (sys.stdin.isatty() and sys.stdout.isatty()):
         return ("the browser needs a terminal (stdin and stdout); use --list for text, or "
@@ -166,20 +163,22 @@ def run_export(args: argparse.Namespace, found: locate.Located) -> int:
 
 
 def _scan_facts(eng: engine.Engine, found: locate.Located) -> dict:
-    """Whether the scan stayed on one filesystem, and the directories it could not list."""
+    """Whether the scan stayed on one filesystem (-x), and the directories it could not list
+    (from the error sidecars beside the data: STEM_errors.jsonl)."""
     snap = found.snapshot
-    one_fs = False
+    if snap is None:  # a catalogued snapshot: its files, and the sidecars beside them
+        stems = sorted({stem_of(f) for f in found.rows})
+        snap = Snapshot(found.label, list(found.rows), [],
+                        [(s + "_errors.jsonl", None) for s in stems
+                         if os.path.isfile(s + "_errors.jsonl")])
+    info = engine.scan_info(eng, snap, None)
     unreadable: set[str] = set()
-    if snap is not None:
-        info = engine.scan_info(eng, snap, None)
-        one_fs = info.one_file_system
-        for path, valid in snap.sidecars:
-            unreadable |= _unlisted_dirs(path, valid)
-    return {"one_file_system": one_fs, "unreadable": unreadable}
+    for path, valid in snap.sidecars:
+        unreadable |= _unlisted_dirs(path, valid)
+    return {"one_file_system": info.one_file_system, "unreadable": unreadable}
 
 
 def _unlisted_dirs(sidecar: str, valid: int | None) -> set[str]:
-    import json
     found = set()
     try:
         with open(sidecar, "rb") as f:
@@ -221,7 +220,7 @@ def run_list(state: view.BrowserState, exact: bool) -> int:
 def main(argv: list[str]) -> int:
     ap = parser()
     args = ap.parse_args(argv)
-    problem = _usage_error(ap, args)
+    problem = _usage_error(args)
     if problem:
         print(f"{PROG}: error: {problem}", file=sys.stderr)
         return 2

@@ -28,7 +28,7 @@ from scan_analysis import catalog, dir_summary
 from scan_analysis.catalog import CatalogError
 from scan_analysis.engine import Engine, first_line, sql_str
 from scan_analysis.history_import import fingerprint
-from scan_analysis.snapshot import Snapshot, SnapshotError, resolve
+from scan_analysis.snapshot import Snapshot, resolve
 
 from . import file_index
 
@@ -179,6 +179,3 @@ def _catalogued(catalog_path: str, column: str, value: str, must_exist: bool) ->
     finally:
         engine.close()
 
-
-__all__ = ["Located", "LocateError", "SnapshotError", "cache_root", "from_catalog",
-           "from_snapshot", "read_meta"]

@@ -26,7 +26,7 @@ import duckdb
 
 from scan_analysis import dir_summary
 from scan_analysis.engine import Engine, first_line, register, sql_list
-from scan_analysis.snapshot import Snapshot, SnapshotError
+from scan_analysis.snapshot import Snapshot
 
 from . import file_index
 from .locate import META_FILE, META_FORMAT, META_VERSION, Located, read_meta
@@ -53,10 +53,7 @@ def prepare(found: Located, *, want_index: bool, memory_limit: str, temp_dir: st
     engine = Engine(memory_limit, temp_dir, threads)
     try:
         snap = found.snapshot or Snapshot(found.label, list(found.rows), [], [])
-        try:
-            register(engine, snap)
-        except SnapshotError:
-            raise
+        register(engine, snap)  # SnapshotError: a file that is not a snapshot's
         _refuse_inside_scanned_tree(engine, found)
         rows = int(engine.con.execute("SELECT count(*) FROM entries").fetchone()[0])
         # The scan roots, recorded so that opening need not look for them in the summary.

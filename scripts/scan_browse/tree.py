@@ -29,8 +29,12 @@ import duckdb
 
 from scan_analysis.engine import SPECIAL_TYPES, sql_list
 
-# Entry.kind of the placeholder that stands for the files of a directory not yet listed.
+# Entry.kind of the placeholder that stands for the files of a directory not yet listed, and
+# of the row that stands for the files beyond FILES_SHOWN.
 PENDING = "pending"
+MORE = "more"
+# A directory's files listed one by one, largest first; the rest are one row (MORE).
+FILES_SHOWN = 20_000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -164,30 +168,53 @@ class SnapshotTree:
                      apparent=s["direct_apparent"], files=s["direct_files"], entries=n,
                      newest_mtime=None, owner="")
 
-    def files(self, path: str) -> list[Entry]:
-        """The non-directory entries directly in `path`: from the file index when there is
-        one, else from the snapshot's rows (a scan of every row; run it in the background)."""
+    def files(self, path: str, limit: int | None = None) -> list[Entry]:
+        """The non-directory entries directly in `path`, largest first: from the file index
+        when there is one, else from the snapshot's rows (a scan of every row; run it in the
+        background). Beyond `limit` (default FILES_SHOWN) the rest is one row, MORE, with
+        their count and totals: a directory of millions of files lists in a second and in
+        bounded memory."""
+        limit = FILES_SHOWN if limit is None else limit
         if self.sources.file_index:
             source = f"read_parquet({_lit(self.sources.file_index)})"
-            sql = f"""SELECT name, kind, size, allocated_size, modified_time, uid, owner, nlink
-                      FROM {source} WHERE parent_path = $1"""
+            select = f"""SELECT name, kind, size, allocated_size, modified_time, uid, owner,
+                                nlink
+                         FROM {source} WHERE parent_path = $1"""
         else:
             if not self.files_available:
                 return []
-            present = self.sources.rows
             special = ", ".join(f"'{t}'" for t in SPECIAL_TYPES)
-            sql = f"""SELECT regexp_extract(path, '[^/]*$') AS name,
-                             CASE WHEN file_type IN ({special}) THEN file_type ELSE 'file' END
-                               AS kind,
-                             size, allocated_size, modified_time, uid, owner, nlink
-                      FROM read_parquet({sql_list(present)})
-                      WHERE parent_path = $1 AND file_type <> 'directory' AND depth > 0"""
-        return [Entry(name=r["name"], path=posixpath.join(path, r["name"]), kind=r["kind"],
-                      allocated=int(r["allocated_size"]), apparent=int(r["size"]),
-                      files=1 if r["kind"] == "file" else 0, entries=1,
-                      newest_mtime=r["modified_time"], owner=_owner(r["owner"], r["uid"]),
-                      hard_link=int(r["nlink"]) > 1)
-                for r in self._rows(sql, [path])]
+            select = f"""SELECT regexp_extract(path, '[^/]*$') AS name,
+                                CASE WHEN file_type IN ({special}) THEN file_type
+                                     ELSE 'file' END AS kind,
+                                size, allocated_size, modified_time, uid, owner, nlink
+                         FROM read_parquet({sql_list(self.sources.rows)})
+                         WHERE parent_path = $1 AND file_type <> 'directory' AND depth > 0"""
+        # One pass: the largest `limit` rows, and the count and totals of all of them.
+        rows = self._rows(f"""
+            WITH f AS ({select}),
+                 t AS (SELECT count(*) AS n, sum(size) AS apparent,
+                              sum(allocated_size) AS allocated,
+                              count(*) FILTER (WHERE kind = 'file') AS regular,
+                              max(modified_time) AS newest FROM f)
+            SELECT * FROM (SELECT * FROM f ORDER BY allocated_size DESC, size DESC, name
+                           LIMIT {int(limit)}), t""", [path])
+        out = [Entry(name=r["name"], path=posixpath.join(path, r["name"]), kind=r["kind"],
+                     allocated=int(r["allocated_size"]), apparent=int(r["size"]),
+                     files=1 if r["kind"] == "file" else 0, entries=1,
+                     newest_mtime=r["modified_time"], owner=_owner(r["owner"], r["uid"]),
+                     hard_link=int(r["nlink"]) > 1)
+               for r in rows]
+        if rows and rows[0]["n"] > len(out):
+            t, shown = rows[0], out
+            n = t["n"] - len(shown)
+            out.append(Entry(
+                name=f"({n:,} more, smaller: not listed)", path=path, kind=MORE,
+                allocated=int(t["allocated"]) - sum(e.allocated for e in shown),
+                apparent=int(t["apparent"]) - sum(e.apparent for e in shown),
+                files=int(t["regular"]) - sum(e.files for e in shown), entries=n,
+                newest_mtime=None, owner=""))
+        return out
 
     def owners(self, path: str, limit: int = 5) -> list[dict]:
         """The owners of most allocated bytes under `path`: uid, owner, entries, files,

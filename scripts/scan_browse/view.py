@@ -19,13 +19,16 @@ from __future__ import annotations
 import dataclasses
 import time
 
-from .tree import PENDING, Entry, SnapshotTree
+from .tree import FILES_SHOWN, MORE, PENDING, Entry, SnapshotTree
 
 # Sort keys: (column, default order largest/newest first?)
 SORTS = {"disk": True, "apparent": True, "files": True, "mtime": True, "owner": False,
          "name": False}
 SORT_TITLES = {"disk": "disk usage", "apparent": "apparent size", "files": "file count",
                "mtime": "modification time", "owner": "owner", "name": "name"}
+
+# How many directories' file listings are kept in memory (each up to FILES_SHOWN entries).
+KEEP_LISTINGS = 32
 
 # Styles the drawing maps to colours or attributes (tui.py).
 HEADER, PATH, HEADING, ROW, DIR_ROW, SELECTED, BAR, FOOTER, MESSAGE = (
@@ -89,7 +92,7 @@ def printable(text: str) -> str:
 def flag(entry: Entry) -> str:
     """ncdu's flag column: H a hard link (counted once), @ not a regular file or directory,
     e an empty directory, ' ' otherwise."""
-    if entry.kind == PENDING:
+    if entry.kind in (PENDING, MORE):
         return " "
     if entry.is_dir:
         return "e" if entry.entries <= 1 else " "
@@ -181,6 +184,10 @@ class BrowserState:
 
     def add_files(self, path: str, files: list[Entry]) -> None:
         self._files[path] = files
+        # Listings of the directories visited last are kept; older ones are read again.
+        while len(self._files) > KEEP_LISTINGS:
+            oldest = next(p for p in self._files if p != path)
+            del self._files[oldest]
         if path == self.cwd:
             self._relist(keep=self.selected())
 
@@ -235,6 +242,9 @@ class BrowserState:
             self.go(entry.path)
         elif entry.kind == PENDING:
             self.message = "the files of this directory are still being listed"
+        elif entry.kind == MORE:
+            self.message = (f"only the {FILES_SHOWN:,} largest files of a directory are listed "
+                            "one by one")
         else:
             self.message = f"{entry.name} is not a directory"
 
@@ -288,7 +298,7 @@ class BrowserState:
         if not self.tree.files_available:
             return []
         if path not in self._files:
-            self._files[path] = self.tree.files(path)
+            self.add_files(path, self.tree.files(path))
         return self._files[path]
 
     def complete(self, text: str) -> str:

@@ -20,7 +20,8 @@ def browse_argv(*args) -> list[str]:
     return [sys.executable, str(BROWSE), *map(str, args)]
 
 
-def run_browse(*args, env=None, stdin=subprocess.DEVNULL, timeout=600) -> subprocess.CompletedProcess:
+def run_browse(*args, env=None, stdin=subprocess.DEVNULL,
+               timeout=600) -> subprocess.CompletedProcess:
     """Runs browse_snapshot.py without a terminal; TZ=UTC so dates are the test's."""
     return subprocess.run(browse_argv(*args), capture_output=True, stdin=stdin, timeout=timeout,
                           env={**os.environ, "TZ": "UTC", **(env or {})})
