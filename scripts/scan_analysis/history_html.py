@@ -97,7 +97,9 @@ def _growth_table(section: str, title: str, rows: list[dict], names: list[str]) 
                           signed_bytes(r["allocated_delta"])))
         cells.append(cell("entries_delta", r["entries_delta"], f"{r['entries_delta']:+,}"))
         body.append((r["key"], cells))
-    return list_table(section, [title, *names, "change", "entries change"], body)
+    # A year of weekly snapshots is 52 columns: the table scrolls, the page does not.
+    return ('<div style="overflow-x:auto">' +
+            list_table(section, [title, *names, "change", "entries change"], body) + "</div>")
 
 
 def _fastest(c: dict) -> str:
