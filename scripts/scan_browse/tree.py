@@ -33,7 +33,8 @@ from scan_analysis.engine import SPECIAL_TYPES, sql_list
 # of the row that stands for the files beyond FILES_SHOWN.
 PENDING = "pending"
 MORE = "more"
-# A directory's files listed one by one, largest first; the rest are one row (MORE).
+# A directory's files (and, separately, its subdirectories) listed one by one, largest first;
+# the rest are one row (MORE).
 FILES_SHOWN = 20_000
 
 
@@ -148,10 +149,28 @@ class SnapshotTree:
                      newest_mtime=max((e.newest_mtime or 0 for e in parts), default=None),
                      owner=owner, summary=None)
 
-    def subdirectories(self, path: str) -> list[Entry]:
-        """The directories directly in `path`, from the summary (never the rows)."""
-        return [_dir_entry(r) for r in self._rows(
-            "SELECT * FROM dirs WHERE parent_path = $1 AND path <> $1", [path])]
+    def subdirectories(self, path: str, limit: int | None = None) -> list[Entry]:
+        """The directories directly in `path`, from the summary (never the rows), largest
+        first; beyond `limit` (default FILES_SHOWN) the rest is one MORE row."""
+        limit = FILES_SHOWN if limit is None else limit
+        rows = self._rows(f"""
+            WITH d AS (SELECT * FROM dirs WHERE parent_path = $1 AND path <> $1),
+                 t AS (SELECT count(*) AS n_all, sum(apparent) AS apparent_all,
+                              sum(allocated) AS allocated_all, sum(files) AS files_all,
+                              sum(entries) AS entries_all FROM d)
+            SELECT * FROM (SELECT * FROM d ORDER BY allocated DESC, apparent DESC, name
+                           LIMIT {int(limit)}), t""", [path])
+        out = [_dir_entry(r) for r in rows]
+        if rows and rows[0]["n_all"] > len(out):
+            t, n = rows[0], rows[0]["n_all"] - len(out)
+            out.append(Entry(
+                name=f"({n:,} more directories, smaller: not listed)", path=path, kind=MORE,
+                allocated=int(t["allocated_all"]) - sum(e.allocated for e in out),
+                apparent=int(t["apparent_all"]) - sum(e.apparent for e in out),
+                files=int(t["files_all"]) - sum(e.files for e in out),
+                entries=int(t["entries_all"]) - sum(e.entries for e in out),
+                newest_mtime=None, owner=""))
+        return out
 
     def pending_files(self, directory: Entry) -> Entry | None:
         """A placeholder with the totals of the files directly in `directory` (from the

@@ -243,8 +243,8 @@ class BrowserState:
         elif entry.kind == PENDING:
             self.message = "the files of this directory are still being listed"
         elif entry.kind == MORE:
-            self.message = (f"only the {FILES_SHOWN:,} largest files of a directory are listed "
-                            "one by one")
+            self.message = (f"only the {FILES_SHOWN:,} largest files and directories of a "
+                            "directory are listed one by one (/ jumps to any)")
         else:
             self.message = f"{entry.name} is not a directory"
 

@@ -57,3 +57,14 @@ def test_owners_and_completion(snapshot_tree, tree, reference):
     assert owners[0]["uid"] == 1 and owners[0]["allocated"] == ref.du(tree / "alpha")
     assert snapshot_tree.complete(str(tree), "e") == ["empty", "epsilon"]
     assert snapshot_tree.directory(str(tree / "nope")) is None
+
+
+def test_subdirectories_beyond_the_limit_are_one_row(snapshot_tree, tree):
+    every = snapshot_tree.subdirectories(str(tree))
+    listed = snapshot_tree.subdirectories(str(tree), limit=3)
+    assert [e.name for e in listed[:3]] == [e.name for e in every[:3]]
+    more = listed[3]
+    assert more.kind == MORE and more.name == f"({len(every) - 3} more directories, smaller: " \
+        "not listed)"
+    for field in ("allocated", "apparent", "files", "entries"):
+        assert sum(getattr(e, field) for e in listed) == sum(getattr(e, field) for e in every)
