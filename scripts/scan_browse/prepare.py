@@ -87,7 +87,8 @@ def prepare(found: Located, *, want_index: bool, memory_limit: str, temp_dir: st
         raise PrepareError(f"cannot summarise snapshot {found.label}: {first_line(e)}") from None
     except OSError as e:
         where = f"{e.filename}: " if e.filename else ""
-        raise PrepareError(f"cannot write the browse cache: {where}{e.strerror}") from None
+        raise PrepareError(f"cannot write the browse cache: {where}{e.strerror} (choose "
+                           "another with --cache-dir or $SSCAN_BROWSE_CACHE)") from None
     finally:
         engine.close()
     if need_summary:

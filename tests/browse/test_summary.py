@@ -4,14 +4,17 @@ written inside the scanned tree. Opening reads the summary, not the rows."""
 import io
 import json
 import os
+import pathlib
 import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 
 import browse_reference as ref
 import duckdb
-from browse_harness import IMPORT, REPO, run_browse, text
+import pytest
+from browse_harness import IMPORT, NOBODY, REPO, run_browse, text
 
 sys.path.insert(0, str(REPO / "scripts"))
 
@@ -134,3 +137,31 @@ def test_catalogued_snapshot_browses_without_its_rows(snapshot, tree, tmp_path, 
     assert "not listed, the snapshot's rows are gone" in out
     proc = run_browse("gone", "--catalog", catalogue, "--export-ncdu", tmp_path / "x.json")
     assert proc.returncode == 1 and "is gone" in text(proc, "stderr")
+
+
+@pytest.fixture
+def public_dir():
+    """A directory nobody (uid 65534) can enter: pytest's tmp_path is private to root."""
+    path = pathlib.Path(tempfile.mkdtemp(prefix="sscan-browse-public-", dir="/tmp"))
+    path.chmod(0o755)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def test_a_cache_that_cannot_be_written_is_one_line(snapshot, public_dir):
+    if os.geteuid() != 0:
+        pytest.skip("runs the browser as nobody (setpriv needs root)")
+    public = public_dir
+    copy = public / "snap.parquet"
+    shutil.copy2(snapshot, copy)
+    os.chmod(copy, 0o644)
+    readonly = public / "ro"
+    readonly.mkdir(mode=0o555)
+    proc = subprocess.run(
+        [*NOBODY, sys.executable, str(REPO / "scripts" / "browse_snapshot.py"), str(copy),
+         "--list", "--cache-dir", str(readonly / "cache")],
+        capture_output=True, text=True, env={**os.environ, "HOME": "/nonexistent"})
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines() == [
+        f"browse_snapshot.py: error: cannot write the browse cache: {readonly}/cache: "
+        "Permission denied (choose another with --cache-dir or $SSCAN_BROWSE_CACHE)"]
