@@ -229,6 +229,30 @@ def test_random_interruptions_resume_exactly_once(big_tree, output, sig):
     assert_exactly_once(output, expected)
 
 
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_interruptions_with_time_cut_chunks_resume_exactly_once(big_tree, output, sig):
+    """The same with chunks cut by --chunk-interval-secs 1 only (the row limit never
+    reached): a signal lands between, during or just after time-based cuts."""
+    root, expected = big_tree
+    rng = random.Random(f"time-{sig}-{ITERATIONS}")
+    options = ("--chunk-interval-secs", "1", "--rows-per-chunk", "1000000000", "-b", "2000",
+               "--max-rate", "30000")
+    rounds = max(2, ITERATIONS // 3)
+    for _ in range(rounds):
+        proc = start_scan(root, output, *options)
+        wait_until_running(proc, output)
+        time.sleep(rng.uniform(0.5, 2.5))
+        proc.send_signal(sig)
+        rc, err = finish(proc)
+        if rc == 0:
+            break
+        assert rc == {signal.SIGKILL: -9, signal.SIGTERM: 143}[sig], err
+    rc, err = finish(start_scan(root, output, *options))
+    assert rc == 0, err
+    assert len(chunk_files(output)) >= 2, "no time-based cut happened"
+    assert_exactly_once(output, expected)
+
+
 @pytest.mark.parametrize("step", CRASH_STEPS)
 @pytest.mark.parametrize("nth", [1, 3])
 def test_crash_at_each_publishing_step_resumes_exactly_once(big_tree, output, step, nth):
