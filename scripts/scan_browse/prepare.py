@@ -25,7 +25,7 @@ import tempfile
 import duckdb
 
 from scan_analysis import dir_summary
-from scan_analysis.engine import Engine, first_line, register, sql_list
+from scan_analysis.engine import Engine, first_line, register, scan_info, sql_list
 from scan_analysis.snapshot import Snapshot
 
 from . import file_index
@@ -55,6 +55,8 @@ def prepare(found: Located, *, want_index: bool, memory_limit: str, temp_dir: st
         snap = found.snapshot or Snapshot(found.label, list(found.rows), [], [])
         register(engine, snap)  # SnapshotError: a file that is not a snapshot's
         _refuse_inside_scanned_tree(engine, found)
+        # When the scan started (the header shows it): from the manifests or the files' metadata.
+        found.taken_at = found.taken_at or scan_info(engine, snap, None).started_at
         rows = int(engine.con.execute("SELECT count(*) FROM entries").fetchone()[0])
         # The scan roots, recorded so that opening need not look for them in the summary.
         roots = sorted(r[0] for r in engine.con.execute(
