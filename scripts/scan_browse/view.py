@@ -13,6 +13,11 @@ Screen (80x24 and up; columns drop out right to left on narrower terminals):
 
 A directory's figures are its whole subtree's, as du -s counts them (hard links once); a
 file's are its own. The bar is the row's share of the largest row of the listing.
+
+Parts, in order: formatting (format_size, format_count, format_time, bar, shorten,
+printable, flag); the columns (COLUMNS, DROP_ORDER, cell, sort_key); BrowserState, whose
+methods are grouped as data (listings cached per directory, files arriving late), actions
+(go, enter, up, move, set_sort, jump, complete) and screen (layout and lines); resolve_path.
 """
 from __future__ import annotations
 
