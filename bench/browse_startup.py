@@ -33,8 +33,8 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
-import uuid
 
 import duckdb
 import synth_snapshot
@@ -66,8 +66,8 @@ def time_list(cmd: list[str]) -> float:
 
 def time_terminal(cmd: list[str]) -> float:
     """Seconds from starting `cmd` in a fresh 80x24 tmux window to its first complete screen."""
-    socket = f"sscan-bench-{uuid.uuid4().hex[:12]}"
-    tmux = ["tmux", "-L", socket]
+    socket_dir = tempfile.mkdtemp(prefix="sscan-bench-tmux-")
+    tmux = ["tmux", "-S", os.path.join(socket_dir, "sock")]
     start = time.monotonic()
     subprocess.run([*tmux, "new-session", "-d", "-x", "80", "-y", "24",
                     " ".join(map(str, cmd))], check=True)
@@ -81,6 +81,7 @@ def time_terminal(cmd: list[str]) -> float:
         raise SystemExit(f"no first screen after 120 s:\n{screen}")
     finally:
         subprocess.run([*tmux, "kill-server"], capture_output=True)
+        shutil.rmtree(socket_dir, ignore_errors=True)
 
 
 def scaled_entry(directory: pathlib.Path, snap: pathlib.Path, entry: pathlib.Path,

@@ -1,7 +1,8 @@
 """Driving a terminal program in tmux: start it in a detached session of a given size, send
 keys, read the screen back (text, or with its colour and attribute escapes).
 
-Every session runs on a tmux server of its own (-L), so tests running in parallel, and
+Every session runs on a tmux server of its own (-S, a socket in a private temporary
+directory), so tests running in parallel, and
 anyone else's tmux on the machine, never see each other. The configuration keeps a pane open
 after its program exits, and a shell in between records the program's exit status.
 """
@@ -12,7 +13,6 @@ import shutil
 import subprocess
 import tempfile
 import time
-import uuid
 
 CONF = "set -g remain-on-exit on\nset -g default-terminal screen\nset -g status off\n"
 
@@ -25,7 +25,8 @@ class Tmux:
         self._dir = pathlib.Path(tempfile.mkdtemp(prefix="sscan-tmux-"))
         conf = self._dir / "tmux.conf"
         conf.write_text(CONF)
-        self.socket = f"sscan-browse-{uuid.uuid4().hex[:16]}"
+        # The server's socket lives in our own directory, so close() leaves nothing behind.
+        self.socket = str(self._dir / "tmux.sock")
         self.width, self.height = width, height
         # The program sees exactly this environment (TERM as tmux's default-terminal), so a
         # NO_COLOR or TZ of the test process cannot leak in.
@@ -40,11 +41,15 @@ class Tmux:
         wrapper = ["sh", "-c", f'"$@"; echo $? > {shlex.quote(str(self._status))}', "sh"]
         command = "exec " + shlex.join(["env", "-i", *(f"{k}={v}" for k, v in base.items()),
                                         *wrapper, *map(str, argv)])
-        self._tmux("-f", str(conf), "new-session", "-d", "-s", "t", "-x", str(width), "-y",
-                   str(height), *(["-c", str(cwd)] if cwd else []), command)
+        try:
+            self._tmux("-f", str(conf), "new-session", "-d", "-s", "t", "-x", str(width), "-y",
+                       str(height), *(["-c", str(cwd)] if cwd else []), command)
+        except BaseException:
+            self.close()
+            raise
 
     def _tmux(self, *args, check=True) -> str:
-        proc = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True,
+        proc = subprocess.run(["tmux", "-S", self.socket, *args], capture_output=True,
                               text=True, timeout=30)
         if check and proc.returncode != 0:
             raise RuntimeError(f"tmux {' '.join(args)}: {proc.stderr.strip()}")

@@ -19,7 +19,11 @@ UTC_DATE = "%Y-%m-%d"
 
 def start(snapshot, cache, *args, width=160, height=40, env=None) -> Tmux:
     t = Tmux(browse_argv(snapshot, "--cache-dir", cache, *args), width, height, env)
-    settled(t)
+    try:
+        settled(t)
+    except BaseException:
+        t.close()  # the `with` that would have closed it never starts
+        raise
     return t
 
 
