@@ -27,6 +27,7 @@ from lib import readers, sidecar
 from lib.compare import assert_rows_equal
 from lib.outputs import directory_snapshot, temp_files
 from lib.privileges import requires_root
+from lib.processes import wait_for_handlers
 from lib.reference import reference_scan, row_raw_path
 from lib import trees
 
@@ -79,8 +80,11 @@ def start_scan(root: Path, output: Path, *options, env=None) -> subprocess.Popen
 
 
 def wait_until_running(proc: subprocess.Popen, output: Path, timeout: float = 60) -> None:
-    """The random moment starts once the scan runs (its manifest exists): start-up time varies
-    a lot (a sanitizer build, a loaded machine) and is not what these tests are about."""
+    """The random moment starts once the scan runs (it catches SIGINT/SIGTERM and its manifest
+    exists): start-up time varies a lot (a sanitizer build, a loaded machine) and is not what
+    these tests are about. The manifest alone is not enough: a resumed round finds the last
+    round's."""
+    wait_for_handlers(proc, timeout)
     manifest = output.parent / (output.name.removesuffix(".parquet") + "_manifest.json")
     deadline = time.monotonic() + timeout
     while not manifest.exists() and proc.poll() is None and time.monotonic() < deadline:
