@@ -2,11 +2,14 @@
 """Bytes per row: our Parquet writer vs DuckDB's, for the same 1M scanner-shaped rows.
 
     .venv/bin/python bench/parquet_vs_duckdb.py [--build DIR] [--level N] [--columns]
+    .venv/bin/python bench/parquet_vs_duckdb.py --scan SCAN.parquet [--columns]
 
 Runs `parquet_bench --dump_parquet=...` (zstd, default level unless --level), then has
 DuckDB read those rows and COPY them to Parquet with COMPRESSION zstd, and prints the
 bytes/row of both files and their ratio (ours / DuckDB's; <= 1.0 is the target). With
---columns, also the compressed bytes/row of every column in both files.
+--scan, the rows are those of a real scan's output instead (e.g. of bench/make_tree.py's
+tree, see the README's Performance section). With --columns, also the compressed bytes/row
+of every column in both files.
 """
 import argparse
 import os
@@ -36,15 +39,19 @@ def main():
     ap.add_argument("--build", default=os.environ.get("SSCAN_BUILD_DIR", REPO / "build/release"))
     ap.add_argument("--level", type=int, default=0, help="zstd level (0: the writer's default)")
     ap.add_argument("--columns", action="store_true", help="per-column bytes/row")
+    ap.add_argument("--scan", help="a storage-scanner output file to compare instead")
     args = ap.parse_args()
     bench = pathlib.Path(args.build) / "bench" / "parquet_bench"
     with tempfile.TemporaryDirectory() as tmp:
-        ours = pathlib.Path(tmp) / "ours.parquet"
         theirs = pathlib.Path(tmp) / "duckdb.parquet"
-        cmd = [str(bench), f"--dump_parquet={ours}"]
-        if args.level:
-            cmd.append(f"--level={args.level}")
-        subprocess.run(cmd, check=True)
+        if args.scan:
+            ours = pathlib.Path(args.scan)
+        else:
+            ours = pathlib.Path(tmp) / "ours.parquet"
+            cmd = [str(bench), f"--dump_parquet={ours}"]
+            if args.level:
+                cmd.append(f"--level={args.level}")
+            subprocess.run(cmd, check=True)
         con = duckdb.connect()
         con.execute(f"COPY (SELECT * FROM read_parquet('{ours}')) TO '{theirs}' "
                     "(FORMAT parquet, COMPRESSION zstd)")

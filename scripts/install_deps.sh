@@ -17,6 +17,8 @@ packages=(
   python3 python3-venv python3-pip
   # tools the tests and benchmarks drive
   hyperfine time findutils coreutils util-linux e2fsprogs acl attr passwd procps
+  # bench/compare_walkers.py compares the scan with gdu (a parallel disk usage analyser)
+  gdu
   # renders the analysis HTML report headless, so tests read its numbers back (tests/analysis)
   chromium
   # tests/browse drives the snapshot browser in a terminal (tmux) and checks its ncdu export

@@ -104,6 +104,10 @@ static int Main(int argc, char** argv) {
   // per-thread arenas, so the resident size grew with the thread count; a fixed threshold
   // hands them back to the kernel when freed.
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
+  // glibc gives each of up to 8 x cores threads an arena of its own, and each keeps what its
+  // thread freed: with 32 to 128 walker threads that was ~10 MB of peak RSS for nothing. The
+  // walk allocates little per entry (a node per directory), so four arenas do not contend.
+  mallopt(M_ARENA_MAX, 4);
   // Before anything else: a SIGINT/SIGTERM arriving while a scan starts up must still end in
   // a clean stop, not in the default action. Commands other than scan restore the default
   // behaviour after parsing.

@@ -45,7 +45,7 @@ std::span<const uint8_t> Bytes(const std::string& s) {
 RowGroupBuilder::RowGroupBuilder(size_t capacity, std::string root)
     : capacity_(capacity), root_(std::move(root)), root_parent_(ParentOf(root_)) {
   path_.offsets.reserve(capacity + 1);
-  path_.data.reserve(capacity * 72);
+  path_.data.reserve(capacity * 24);  // "/name": paths themselves are joined when encoded
   for (auto* v :
        {&size_, &mtime_, &atime_, &btime_, &inode_, &allocated_, &nlink_, &device_, &ctime_}) {
     v->reserve(capacity);
@@ -103,29 +103,34 @@ void RowGroupBuilder::AppendOne(const walk::Segment& seg, const walk::Entry& e,
   const bool is_root = seg.kind == walk::Segment::Kind::kRoot;
   const walk::EntryStat& st = e.stat;
 
-  // path (+ path_bytes when the raw path is not UTF-8). The path buffer is the builder's
-  // largest; grow it by a quarter, not by std::string's doubling, which would leave up to
-  // half of it unused in every row group held in memory.
-  if (path_.data.size() + seg.dir.path.size() + name.size() + 2 > path_.data.capacity()) {
-    path_.data.reserve(path_.data.capacity() + path_.data.capacity() / 4 + 4096);
+  // path, in the prefixed form (column_data.h): its parent's path (parent_path's dictionary
+  // entry, kept once per directory) + the suffix "/name" kept here, so a row costs its name
+  // rather than its whole path. The writer joins them page by page. Repairing UTF-8 part by
+  // part gives the repair of the whole: '/' is ASCII, so no invalid sequence spans it.
+  // path_bytes holds the whole raw path when it is not UTF-8.
+  const std::string_view parent = is_root ? std::string_view(root_parent_) : seg.dir.path;
+  std::string_view suffix_head;  // the separator, or for the root row its whole suffix
+  std::string_view suffix_name = name;
+  if (is_root) {
+    suffix_head = std::string_view(root_).substr(root_parent_.size());
+    suffix_name = {};
+  } else if (parent.empty() || parent.back() != '/') {
+    suffix_head = "/";
   }
   const bool name_ok = IsValidUtf8(name);
   const bool path_ok = is_root ? seg.dir.path_is_utf8 : (seg.dir.path_is_utf8 && name_ok);
   if (path_ok) {
-    if (is_root) {
-      path_.data.append(root_);
-    } else {
-      AppendJoined(&path_.data, seg.dir.path, name);
-    }
+    path_.data.append(suffix_head);
+    path_.data.append(suffix_name);
     path_bytes_valid_.push_back(0);
   } else {
-    size_t raw_start = path_bytes_.data.size();
     if (is_root) {
       path_bytes_.data.append(root_);
     } else {
       AppendJoined(&path_bytes_.data, seg.dir.path, name);
     }
-    AppendUtf8Replaced(&path_.data, std::string_view(path_bytes_.data).substr(raw_start));
+    AppendUtf8(&path_.data, suffix_head, false);
+    AppendUtf8(&path_.data, suffix_name, name_ok);
     path_bytes_valid_.push_back(1);
   }
   path_.Seal();
@@ -217,7 +222,8 @@ parquet::RowGroupData RowGroupBuilder::Finish(NameResolver* names) {
     c->dict_data = Bytes(d.values.data);
     c->indices = Span(d.indices);
   };
-  plain(&rg.columns[kPath], path_);
+  plain(&rg.columns[kPath], path_);  // + parent_path's dictionary: the prefixed form
+  dict(&rg.columns[kPath], parent_path_);
   rg.columns[kSize].int64_values = Span(size_);
   rg.columns[kModifiedTime].int64_values = Span(mtime_);
   rg.columns[kAccessedTime].int64_values = Span(atime_);

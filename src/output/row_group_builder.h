@@ -1,8 +1,10 @@
 // row_group_builder.h — rows of the snapshot schema, column by column, for one row group.
 //
 // Segments from the walker are appended here (under the sink's lock, so this is the hot path:
-// plain appends into buffers reserved once, no per-row allocation). Columns that repeat are
-// built directly in dictionary form, keyed by what the walker already knows:
+// plain appends into buffers reserved once, no per-row allocation). `path` is kept as "/name"
+// after its parent's entry in parent_path's dictionary (the writer's prefixed form): a row
+// costs its name, not its path, which is most of a row group's memory otherwise. Columns that
+// repeat are built directly in dictionary form, keyed by what the walker already knows:
 //   parent_path    by directory id (all entries of a segment share it: one lookup per segment)
 //   top_level_dir  by name (one lookup per segment below depth 1)
 //   file_type      by extension (a short string, SSO, cached per last value)

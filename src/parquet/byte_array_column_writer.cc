@@ -10,7 +10,7 @@
 // when given in plain form. BINARY columns (read by fastparquet through one path) choose
 // per chunk as described below.
 //
-// Two input forms (column_data.h):
+// Three input forms (column_data.h):
 //   - dictionary form (e.g. parent_path: all children of a directory share it): the caller's
 //     dictionary is used as is, compacted to the entries non-null rows actually use — a
 //     caller may hand one dictionary to several row groups, and unused entries would bloat
@@ -18,6 +18,9 @@
 //     smaller, the chunk is written PLAIN by looking the values up.
 //   - plain form: a dictionary is built by hashing, abandoned as soon as it outgrows the
 //     size limit or the PLAIN size (unique paths give up after ~1 MiB of entries).
+//   - prefixed form (paths: the parent's path + "/name"): always PLAIN, each value joined
+//     from its prefix and suffix as its page is written; no dictionary is tried (it would be
+//     given up on unique values anyway).
 #include <limits>
 #include <string_view>
 
@@ -63,9 +66,12 @@ Status WriteDictionaryChunk(const ColumnSpec& spec, const ColumnData& data, size
                                    ctx, pages);
 }
 
-Status WritePlainChunk(const ColumnSpec& spec, const ColumnData& data, size_t num_rows,
-                       ColumnChunkContext& ctx, PageAssembler& pages) {
-  const RowValues value_of{&data};
+// PLAIN pages of any form: `size_of(row)` is a value's length, `append(row, body)` writes its
+// bytes (after the 4-byte length written here).
+template <typename SizeOf, typename AppendValue>
+Status WritePlainPages(const ColumnSpec& spec, const ColumnData& data, size_t num_rows,
+                       ColumnChunkContext& ctx, PageAssembler& pages, SizeOf size_of,
+                       AppendValue append) {
   const std::span<const uint8_t> validity = data.validity;
   const size_t page_size = std::max<size_t>(1, ctx.options->data_page_size);
   // Values vary from 0 bytes to megabytes, so pages are cut by their actual bytes.
@@ -73,7 +79,7 @@ Status WritePlainChunk(const ColumnSpec& spec, const ColumnData& data, size_t nu
     size_t bytes = 0;
     size_t r = r0;
     while (r < num_rows && bytes < page_size) {
-      if (validity.empty() || validity[r] != 0) bytes += 4 + value_of(r).size();
+      if (validity.empty() || validity[r] != 0) bytes += 4 + size_of(r);
       ++r;
     }
     return r;
@@ -82,11 +88,45 @@ Status WritePlainChunk(const ColumnSpec& spec, const ColumnData& data, size_t nu
                         [&](size_t r0, size_t r1, size_t, size_t, ByteBuffer* body) {
                           for (size_t r = r0; r < r1; ++r) {
                             if (!validity.empty() && validity[r] == 0) continue;
-                            const std::string_view v = value_of(r);
-                            body->AppendLittleEndian(static_cast<uint32_t>(v.size()));
-                            body->Append(v);
+                            body->AppendLittleEndian(static_cast<uint32_t>(size_of(r)));
+                            append(r, body);
                           }
                         });
+}
+
+Status WritePlainChunk(const ColumnSpec& spec, const ColumnData& data, size_t num_rows,
+                       ColumnChunkContext& ctx, PageAssembler& pages) {
+  const RowValues value_of{&data};
+  return WritePlainPages(
+      spec, data, num_rows, ctx, pages, [&](size_t r) { return value_of(r).size(); },
+      [&](size_t r, ByteBuffer* body) { body->Append(value_of(r)); });
+}
+
+Status WritePrefixedChunk(const ColumnSpec& spec, const ColumnData& data, size_t num_rows,
+                          ColumnChunkContext& ctx, PageAssembler& pages,
+                          format::Statistics* stats) {
+  auto prefix = [&](size_t r) {
+    const uint32_t j = data.indices[r];
+    return View(data.dict_data, data.dict_offsets[j], data.dict_offsets[j + 1]);
+  };
+  auto suffix = [&](size_t r) { return View(data.data, data.offsets[r], data.offsets[r + 1]); };
+  const std::span<const uint8_t> validity = data.validity;
+  JoinedMinMax min_max;
+  size_t n = 0;
+  for (size_t r = 0; r < num_rows; ++r) {
+    if (!validity.empty() && validity[r] == 0) continue;
+    min_max.Update(prefix(r), suffix(r));
+    ++n;
+  }
+  stats->null_count = static_cast<int64_t>(num_rows - n);
+  min_max.WriteTo(ctx.options->max_statistics_size, stats);
+  return WritePlainPages(
+      spec, data, num_rows, ctx, pages,
+      [&](size_t r) { return prefix(r).size() + suffix(r).size(); },
+      [&](size_t r, ByteBuffer* body) {
+        body->Append(prefix(r));
+        body->Append(suffix(r));
+      });
 }
 
 }  // namespace
@@ -100,6 +140,7 @@ Status WriteByteArrayColumnChunk(const ColumnSpec& spec, const ColumnData& data,
   auto is_valid = [&](size_t r) { return validity.empty() || validity[r] != 0; };
   ByteArrayMinMax min_max;
 
+  if (data.is_prefixed_form()) return WritePrefixedChunk(spec, data, num_rows, ctx, pages, stats);
   // See the top comment: for STRING the form decides (fastparquet reads mixed columns wrong).
   const bool is_string = spec.logical == LogicalType::kString;
   if (data.is_dictionary_form()) {

@@ -11,6 +11,14 @@
 //               dictionary form: value i = dictionary entry indices[i], where entry j is
 //                                dict_data[dict_offsets[j], dict_offsets[j+1]).
 //                                Entries need not be sorted; they should be distinct.
+//               prefixed form:   value i = dictionary entry indices[i] followed by
+//                                data[offsets[i], offsets[i+1]) (both sets of fields given).
+//                                For values that share long prefixes (a path is its parent's
+//                                path plus a name): the caller keeps each prefix once and the
+//                                writer joins them page by page, so the joined values never
+//                                exist in memory all at once. Written PLAIN, like the plain
+//                                form; its STRING values are valid UTF-8 when prefix and
+//                                suffix each are.
 // The dictionary form lets a caller that already knows the repetition (all children of one
 // directory share a parent path) skip hashing. The form also picks the encoding of a STRING
 // column, for the whole file: dictionary form -> RLE_DICTIONARY in every row group (no size
@@ -43,7 +51,10 @@ struct ColumnData {
 
   std::span<const uint8_t> validity;
 
-  bool is_dictionary_form() const { return !indices.empty() || !dict_offsets.empty(); }
+  bool is_prefixed_form() const { return !offsets.empty() && !dict_offsets.empty(); }
+  bool is_dictionary_form() const {
+    return (!indices.empty() || !dict_offsets.empty()) && !is_prefixed_form();
+  }
 };
 
 struct RowGroupData {

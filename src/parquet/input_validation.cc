@@ -165,8 +165,16 @@ Status ValidateRowGroup(const Schema& schema, const RowGroupData& data) {
         }
         break;
       case PhysicalType::kByteArray:
-        s = c.is_dictionary_form() ? ValidateDictionaryByteArrays(spec, c, rows)
-                                   : ValidatePlainByteArrays(spec, c, rows);
+        if (c.is_prefixed_form()) {
+          // Suffixes as plain values, prefixes as a dictionary; two valid UTF-8 strings
+          // joined are valid UTF-8.
+          s = ValidatePlainByteArrays(spec, c, rows);
+          if (s.ok()) s = ValidateDictionaryByteArrays(spec, c, rows);
+        } else if (c.is_dictionary_form()) {
+          s = ValidateDictionaryByteArrays(spec, c, rows);
+        } else {
+          s = ValidatePlainByteArrays(spec, c, rows);
+        }
         break;
     }
     if (!s.ok()) return s;

@@ -63,4 +63,44 @@ class ByteArrayMinMax {
   std::string_view max_;
 };
 
+// CompareBytes(p + s, m) without building p + s.
+inline int CompareJoined(std::string_view p, std::string_view s, std::string_view m) {
+  const size_t n = p.size() < m.size() ? p.size() : m.size();
+  const int c = n == 0 ? 0 : std::memcmp(p.data(), m.data(), n);
+  if (c != 0) return c;
+  if (p.size() > m.size()) return 1;  // m is a proper prefix of p, so of p + s
+  return CompareBytes(s, m.substr(p.size()));
+}
+
+// Running byte-wise min/max over values given as prefix + suffix (the prefixed form): the
+// bounds are copied, and only when a value beats them.
+class JoinedMinMax {
+ public:
+  void Update(std::string_view prefix, std::string_view suffix) {
+    if (!any_) {
+      Assign(&min_, prefix, suffix);
+      Assign(&max_, prefix, suffix);
+      any_ = true;
+    } else if (CompareJoined(prefix, suffix, min_) < 0) {
+      Assign(&min_, prefix, suffix);
+    } else if (CompareJoined(prefix, suffix, max_) > 0) {
+      Assign(&max_, prefix, suffix);
+    }
+  }
+  void WriteTo(size_t max_size, format::Statistics* stats) const {
+    if (!any_ || min_.size() > max_size || max_.size() > max_size) return;
+    stats->min_value = min_;
+    stats->max_value = max_;
+  }
+
+ private:
+  static void Assign(std::string* out, std::string_view prefix, std::string_view suffix) {
+    out->assign(prefix);
+    out->append(suffix);
+  }
+  bool any_ = false;
+  std::string min_;
+  std::string max_;
+};
+
 }  // namespace sscan::parquet

@@ -21,6 +21,7 @@
 //                                       then emitted by whichever worker finishes seq 0
 #include "walk/walker.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -74,6 +75,17 @@ bool IsDotOrDotDot(const char* n) {
   return n[0] == '.' && (n[1] == '\0' || (n[1] == '.' && n[2] == '\0'));
 }
 
+// Whether a getdents buffer may hold subdirectories: d_type says so, or does not know
+// (DT_UNKNOWN, on filesystems that leave it to stat). "." and ".." do not count.
+bool MayHoldDirectories(const DirentBuffer& buf) {
+  for (size_t pos = 0; pos < buf.length;) {
+    DirentView d = ViewDirent(buf.bytes.get() + pos);
+    pos += d.record_length;
+    if ((d.type == DT_DIR || d.type == DT_UNKNOWN) && !IsDotOrDotDot(d.name)) return true;
+  }
+  return false;
+}
+
 // A symlink to a directory waiting for its --follow-symlinks round.
 struct PendingLink {
   DirNode* parent = nullptr;  // holds a reference; the link is opened relative to it
@@ -93,7 +105,8 @@ struct Walker::Impl {
         options(std::move(opts)),
         sink(s),
         fds(options.fd_budget != 0 ? options.fd_budget : DefaultFdBudget(options.threads),
-            geteuid() == 0) {}
+            geteuid() == 0),
+        queue(options.frontier_budget) {}
 
   Walker* walker;
   WalkOptions options;
@@ -266,6 +279,9 @@ void Walker::Impl::RunTask(Task* task, Segment* seg, std::unique_ptr<DirentBuffe
       fds.Acquire(dir);  // already open: just another pin, kept by the continuation
       cont->seq = task->seq + 1;
       cont->continuation = true;
+      const uint32_t child_depth = dir->depth + 1;
+      cont->adds_directories =
+          (!options.max_depth || child_depth < *options.max_depth) && MayHoldDirectories(*next);
       cont->lookahead = std::move(next);
       std::unique_lock lock(dir->emit_mutex);
       if (dir->in_flight >= kMaxSegmentsInFlight) {
@@ -890,6 +906,7 @@ WalkStats Walker::stats() const {
   s.loops = m.loops.load(std::memory_order_relaxed);
   s.skipped_mounts = m.skipped_mounts.load(std::memory_order_relaxed);
   s.excluded = m.excluded.load(std::memory_order_relaxed);
+  s.peak_frontier = m.queue.peak_frontier();
   // With --max-rate the limiter counts each operation as it is granted: exact at any moment.
   // Otherwise a segment's operations are counted when it is handed on (they lag by at most
   // one buffer per thread, which no promise depends on).

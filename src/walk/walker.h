@@ -53,6 +53,9 @@ struct WalkStats {
   uint64_t skipped_mounts = 0;
   uint64_t excluded = 0;
   uint64_t operations = 0;  // metadata system calls (what --max-rate limits)
+  // The most directories ever found and not yet started at once (WalkOptions::frontier_budget
+  // keeps it near the budget on any tree).
+  uint64_t peak_frontier = 0;
 };
 
 // A directory whose listing a resumed walk must finish (or start), relative to the root.

@@ -1,5 +1,6 @@
 #include "walk/work_queue.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace sscan::walk {
@@ -8,6 +9,7 @@ void WorkQueue::Push(Task task) {
   {
     std::lock_guard lock(mutex_);
     stack_.push_back(std::move(task));
+    peak_frontier_ = std::max(peak_frontier_, stack_.size());
     ++outstanding_;
   }
   work_available_.notify_one();
@@ -16,24 +18,46 @@ void WorkQueue::Push(Task task) {
 void WorkQueue::PushContinuation(Task task) {
   {
     std::lock_guard lock(mutex_);
-    continuations_.push_back(std::move(task));
     ++outstanding_;
+    if (task.adds_directories && stack_.size() > frontier_budget_ && held_.size() < kMaxHeld) {
+      held_.push_back(std::move(task));
+      return;  // nothing new to take
+    }
+    continuations_.push_back(std::move(task));
   }
   work_available_.notify_one();
 }
 
+void WorkQueue::ReleaseHeld() {
+  // One at a time: each released continuation adds up to a buffer's worth of directories.
+  if (!held_.empty() && stack_.size() <= frontier_budget_) {
+    continuations_.push_back(std::move(held_.front()));
+    held_.pop_front();
+  }
+}
+
 bool WorkQueue::Pop(Task* task) {
   std::unique_lock lock(mutex_);
-  work_available_.wait(lock, [&] { return closed_ || !stack_.empty() || !continuations_.empty(); });
-  if (closed_) return false;
-  if (!continuations_.empty()) {
-    *task = std::move(continuations_.front());
-    continuations_.pop_front();
-  } else {
-    *task = std::move(stack_.back());
-    stack_.pop_back();
+  for (;;) {
+    if (closed_) return false;
+    if (!continuations_.empty()) {
+      *task = std::move(continuations_.front());
+      continuations_.pop_front();
+      return true;
+    }
+    if (!stack_.empty()) {
+      *task = std::move(stack_.back());
+      stack_.pop_back();
+      ReleaseHeld();
+      if (!continuations_.empty()) work_available_.notify_one();
+      return true;
+    }
+    if (!held_.empty()) {
+      ReleaseHeld();  // the frontier is empty: nothing left to hold it for
+      continue;
+    }
+    work_available_.wait(lock);
   }
-  return true;
 }
 
 void WorkQueue::Done() {
@@ -61,13 +85,30 @@ std::vector<Task> WorkQueue::TakeRemaining() {
   stack_.clear();
   for (auto& t : continuations_) left.push_back(std::move(t));
   continuations_.clear();
+  for (auto& t : held_) left.push_back(std::move(t));
+  held_.clear();
   outstanding_ = 0;
   return left;
 }
 
 size_t WorkQueue::queued() const {
   std::lock_guard lock(mutex_);
-  return stack_.size() + continuations_.size();
+  return stack_.size() + continuations_.size() + held_.size();
+}
+
+size_t WorkQueue::frontier() const {
+  std::lock_guard lock(mutex_);
+  return stack_.size();
+}
+
+size_t WorkQueue::peak_frontier() const {
+  std::lock_guard lock(mutex_);
+  return peak_frontier_;
+}
+
+size_t WorkQueue::held() const {
+  std::lock_guard lock(mutex_);
+  return held_.size();
 }
 
 }  // namespace sscan::walk

@@ -218,6 +218,75 @@ TEST(EncodeRowGroup, DictionaryFormIsCompactedToUsedEntries) {
   EXPECT_EQ(*m.statistics.max_value, "/used/b");
 }
 
+// The file a prefixed column makes is byte for byte the file of the joined values in plain
+// form: pages (cut across many pages here), statistics, nulls.
+TEST(EncodeRowGroup, PrefixedFormWritesExactlyThePlainFormOfTheJoinedValues) {
+  Strings prefixes({"/scan/root", "/", "/scan/root/a\xC3\xA9", "/zz"});
+  std::vector<std::string> suffixes;
+  std::vector<std::string> joined;
+  std::vector<uint32_t> indices;
+  std::vector<uint8_t> validity;
+  const std::vector<std::string> prefix_values = {"/scan/root", "/", "/scan/root/a\xC3\xA9", "/zz"};
+  for (uint32_t i = 0; i < 5000; ++i) {
+    const uint32_t j = (i * 7) % 4;
+    std::string suffix(j == 1 ? "" : "/");
+    suffix.append("name_");
+    suffix.append(std::to_string(i * 31 % 997));
+    if (i == 17) suffix.clear();  // a value that is its prefix alone
+    indices.push_back(j);
+    validity.push_back(i % 13 == 5 ? 0 : 1);
+    suffixes.push_back(suffix);
+    joined.push_back(prefix_values[j] + suffix);
+  }
+  Strings suffix_data(suffixes);
+  Strings joined_data(joined);
+  for (Repetition rep : {Repetition::kRequired, Repetition::kOptional}) {
+    const Schema s = OneColumn(PhysicalType::kByteArray, LogicalType::kString, rep);
+    ColumnData prefixed = suffix_data.Column();
+    prefixed.dict_offsets = prefixes.offsets;
+    prefixed.dict_data = prefixes.data;
+    prefixed.indices = indices;
+    ColumnData plain = joined_data.Column();
+    if (rep == Repetition::kOptional) prefixed.validity = plain.validity = validity;
+    ASSERT_TRUE(prefixed.is_prefixed_form() && !prefixed.is_dictionary_form());
+    WriterOptions o;
+    o.data_page_size = 4096;  // many pages
+    auto encode = [&](const ColumnData& c) {
+      MemoryStream out;
+      FileWriter w(&out, s, o);
+      EXPECT_TRUE(w.WriteRowGroup(Rows(joined.size(), c)).ok());
+      EXPECT_TRUE(w.Finish({}).ok());
+      return out.bytes;
+    };
+    EXPECT_EQ(encode(prefixed), encode(plain));
+  }
+}
+
+TEST(EncodeRowGroup, PrefixedFormIsValidatedLikeBothOthers) {
+  const Schema s = OneColumn(PhysicalType::kByteArray, LogicalType::kString);
+  Strings prefixes({"/a", "/b"});
+  Strings suffixes({"/x", "/y"});
+  std::vector<uint32_t> indices = {0, 2};  // 2: past the dictionary
+  ColumnData c = suffixes.Column();
+  c.dict_offsets = prefixes.offsets;
+  c.dict_data = prefixes.data;
+  c.indices = indices;
+  EXPECT_NE(Error(s, Rows(2, c)).find("dictionary index 2"), std::string::npos);
+  indices = {0, 1};
+  Strings bad_suffix({"/x", "\xFF"});
+  ColumnData d = bad_suffix.Column();
+  d.dict_offsets = prefixes.offsets;
+  d.dict_data = prefixes.data;
+  d.indices = indices;
+  EXPECT_NE(Error(s, Rows(2, d)).find("not valid UTF-8"), std::string::npos);
+  Strings bad_prefix({"/a", "\xC3"});
+  ColumnData e = suffixes.Column();
+  e.dict_offsets = bad_prefix.offsets;
+  e.dict_data = bad_prefix.data;
+  e.indices = indices;
+  EXPECT_NE(Error(s, Rows(2, e)).find("not valid UTF-8"), std::string::npos);
+}
+
 TEST(EncodeRowGroup, ReentrantAcrossThreads) {
   std::vector<int64_t> v(20000);
   for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<int64_t>(i * i % 1000);

@@ -175,6 +175,40 @@ TEST(WalkerTest, SmallBuffersSplitLargeDirectoriesIntoOrderedSegments) {
   }
 }
 
+TEST(WalkerTest, AWideDirectoryKeepsTheFrontierNearItsBudget) {
+  // 2,000 subdirectories in one directory, read 1 KiB (~25 entries) at a time: without the
+  // budget, reading it to the end would put all of them in the frontier at once.
+  TempTree t;
+  for (int i = 0; i < 2000; ++i) {
+    t.Dir("wide/sub_" + std::to_string(i));
+    if (i % 3 == 0) t.File("wide/sub_" + std::to_string(i) + "/f");
+  }
+  auto expected = ReferenceWalk(t.root());
+  for (unsigned threads : {1u, 4u}) {
+    for (size_t budget : {size_t{16}, size_t{1} << 30}) {
+      RecordingSink sink;
+      WalkOptions o;
+      o.root = t.root();
+      o.threads = threads;
+      o.getdents_buffer_size = 1024;
+      o.frontier_budget = budget;
+      Walker w(o, &sink);
+      ASSERT_TRUE(w.Prepare().ok());
+      w.Run(WalkStart());
+      EXPECT_EQ(sink.SortedPaths(), expected) << threads << " threads, budget " << budget;
+      sink.ExpectAllFinished();
+      const uint64_t peak = w.stats().peak_frontier;
+      if (budget == 16) {
+        // The budget plus what the buffers in hand add (a few dozen entries each).
+        EXPECT_LT(peak, 600u) << threads << " threads";
+      } else if (threads == 1) {
+        // Continuations go first: one worker reads the whole directory before entering it.
+        EXPECT_GT(peak, 1900u) << "without a budget (or the test would show nothing)";
+      }
+    }
+  }
+}
+
 TEST(WalkerTest, MaxDepthKeepsEntriesUpToTheLimit) {
   TempTree t;
   MakeMixedTree(&t);
