@@ -103,9 +103,14 @@ std::optional<std::string> Instantiate(const std::vector<Token>& tokens) {
   std::string s;
   for (const Token& tok : tokens) {
     switch (tok.kind) {
-      case Token::kByte: s.push_back(static_cast<char>(tok.byte)); break;
-      case Token::kAny: s.push_back('x'); break;
-      case Token::kStar: break;
+      case Token::kByte:
+        s.push_back(static_cast<char>(tok.byte));
+        break;
+      case Token::kAny:
+        s.push_back('x');
+        break;
+      case Token::kStar:
+        break;
       case Token::kSet: {
         int first = -1;
         for (int v = 0; v < 256 && first < 0; ++v) {

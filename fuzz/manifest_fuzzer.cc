@@ -78,7 +78,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   const std::string formatted = sscan::output::FormatManifest(*parsed);
   auto again = sscan::output::ParseManifest(formatted);
-  if (!again.ok()) Fail("FormatManifest wrote what ParseManifest refuses", again.status().message());
+  if (!again.ok())
+    Fail("FormatManifest wrote what ParseManifest refuses", again.status().message());
   if (!Same(*parsed, *again)) Fail("the round trip changed the manifest", formatted);
   return 0;
 }

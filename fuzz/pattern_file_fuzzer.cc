@@ -50,8 +50,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
   if (got != Reference(contents)) {
-    std::fprintf(stderr, "pattern_file_fuzzer: %zu patterns, the reference finds %zu\n",
-                 got.size(), Reference(contents).size());
+    std::fprintf(stderr, "pattern_file_fuzzer: %zu patterns, the reference finds %zu\n", got.size(),
+                 Reference(contents).size());
     std::abort();
   }
   return 0;

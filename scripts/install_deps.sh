@@ -21,6 +21,9 @@ packages=(
   gdu
   # renders the analysis HTML report headless, so tests read its numbers back (tests/analysis)
   chromium
+  # tests/browse drives the snapshot browser in a terminal (tmux) and checks its ncdu export
+  # with Debian's ncdu itself
+  tmux ncdu
   # a real one-node Slurm for tests/e2e/test_slurm.py (the test starts and stops the daemons
   # itself; installing them starts nothing)
   slurm-wlm munge

@@ -3,7 +3,8 @@
 # (Parquet conformance, end-to-end scans), first against the release build, then the release
 # checks (tests/release: the portable binary of scripts/build_release.sh, cmake --install, the
 # container recipes), then the whole suite again under AddressSanitizer +
-# UndefinedBehaviorSanitizer.
+# UndefinedBehaviorSanitizer. The C++ sources are checked with clang-format and clang-tidy
+# (scripts/lint.sh) after the release build.
 #
 #   scripts/test.sh            everything (what CI runs)
 #   SSCAN_SKIP_ASAN=1 ...      skip the sanitizer pass (quicker local runs)
@@ -31,6 +32,8 @@ run_suite() {
 }
 
 run_suite release
+echo "=== lint: clang-format, clang-tidy"
+scripts/lint.sh "$root/build/release"
 if [[ -z ${SSCAN_SKIP_PORTABLE:-} ]]; then
   echo "=== portable: build (scripts/build_release.sh)"
   scripts/build_release.sh

@@ -25,7 +25,8 @@ from .figures import top_and_others
 
 # The ancestor of directory `p` (at relative depth `d`) at relative depth `k`: the first
 # len(parts) - d + k components of p. A root of '/' leaves an empty prefix, which is '/'.
-_ANCESTOR_MACRO = """
+# dir_summary.py spreads with the same macro.
+ANCESTOR_MACRO = """
 CREATE OR REPLACE TEMP MACRO ancestor_at(parts, d, k) AS
   coalesce(nullif(array_to_string(list_slice(parts, 1, len(parts) - d + k), '/'), ''), '/')
 """
@@ -33,7 +34,7 @@ CREATE OR REPLACE TEMP MACRO ancestor_at(parts, d, k) AS
 
 def build(engine: Engine, p: str = "") -> None:
     """Creates the table {p}subtree(path, depth, entries, apparent, allocated)."""
-    engine.con.execute(_ANCESTOR_MACRO)
+    engine.con.execute(ANCESTOR_MACRO)
     engine.con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {p}subtree AS
         WITH direct AS (

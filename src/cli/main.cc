@@ -6,6 +6,7 @@
 #include <string>
 
 #include "build_info.h"
+#include "cli/browse_command.h"
 #include "cli/exit_codes.h"
 #include "cli/plan_command.h"
 #include "cli/scan_command.h"
@@ -68,6 +69,32 @@ Exit status: 0 every shard complete; 3 some shard needs (re)submitting or attent
 4 nothing to resubmit, some shard still running; 1 the plan or directory cannot be read
 (or holds no shard manifest); 2 usage error.)";
 
+constexpr const char* kBrowseFooter = R"(
+Keys: Up/Down j/k move, Enter/Right open, Left/Backspace up, / jump to a path (Tab
+completes), s a c m o n sort by disk, apparent, files, modified, owner, name (again:
+reverse), i details, b exact bytes, ? help, q quit. Read-only: nothing can be deleted.
+
+Columns: disk usage (allocated bytes, as du counts them), apparent size, regular files,
+newest modification time, the owner of most bytes, a bar, the name. A directory's figures
+are its whole subtree's (hard links once, as du -s).
+
+The browser opens from the snapshot's per-directory summary, never its rows: from the
+browse cache, or from a history catalogue that holds the snapshot (import_snapshot.py).
+Without one it computes it once (a progress bar) and keeps it in the cache, never inside
+the scanned tree.
+
+Examples:
+  storage-scanner browse /snapshots/2026-11-25/lab.parquet
+  storage-scanner browse --catalog ~/history.duckdb lab_2026-11-25
+  storage-scanner browse lab.parquet --export-ncdu lab.json && ncdu -f lab.json
+
+The browser is scripts/browse_snapshot.py, run by a Python with DuckDB: $SSCAN_PYTHON, else
+the checkout's .venv (scripts/setup_venv.sh), else PREFIX/share/storage-scanner/venv, else
+python3. Details: docs/browse.md.
+
+Exit status: 0 success; 1 the snapshot, catalogue or cache cannot be used, or no script or
+Python was found; 2 usage error (also: the browser needs a terminal).)";
+
 }  // namespace
 
 static int Main(int argc, char** argv) {
@@ -113,6 +140,13 @@ static int Main(int argc, char** argv) {
   sscan::cli::AddStatusOptions(status, &status_options);
   status->footer(kStatusFooter);
 
+  sscan::cli::BrowseOptions browse_options;
+  CLI::App* browse = app.add_subcommand(
+      "browse", "Browse a snapshot like ncdu, offline (or export it for ncdu -f)");
+  browse->set_version_flag("-V,--version", VersionText());
+  sscan::cli::AddBrowseOptions(browse, &browse_options);
+  browse->footer(kBrowseFooter);
+
   // CLI11 answers an unknown command with "A subcommand is required"; name it instead.
   if (argc > 1 && argv[1][0] != '-' &&
       app.get_subcommands([&](const CLI::App* c) { return c->get_name() == argv[1]; }).empty()) {
@@ -135,6 +169,7 @@ static int Main(int argc, char** argv) {
     std::string where = scan->parsed()     ? " scan"
                         : plan->parsed()   ? " plan"
                         : status->parsed() ? " status"
+                        : browse->parsed() ? " browse"
                                            : "";
     sscan::cli::PrintError(std::string(e.what()) + " (see 'storage-scanner" + where + " --help')");
     return kExitUsage;
@@ -157,6 +192,11 @@ static int Main(int argc, char** argv) {
     return sscan::cli::RunPlan(plan_options);
   }
   if (status->parsed()) return sscan::cli::RunStatus(status_options);
+  if (browse->parsed()) {
+    int first = 1;
+    while (first < argc && std::string(argv[first]) != "browse") ++first;
+    return sscan::cli::RunBrowse(argc, argv, first + 1);
+  }
   return kExitUsage;
 }
 

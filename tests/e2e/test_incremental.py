@@ -27,6 +27,7 @@ from lib import readers, sidecar
 from lib.compare import assert_rows_equal
 from lib.outputs import directory_snapshot, temp_files
 from lib.privileges import requires_root
+from lib.processes import wait_for_handlers
 from lib.reference import reference_scan, row_raw_path
 from lib import trees
 
@@ -79,8 +80,11 @@ def start_scan(root: Path, output: Path, *options, env=None) -> subprocess.Popen
 
 
 def wait_until_running(proc: subprocess.Popen, output: Path, timeout: float = 60) -> None:
-    """The random moment starts once the scan runs (its manifest exists): start-up time varies
-    a lot (a sanitizer build, a loaded machine) and is not what these tests are about."""
+    """The random moment starts once the scan runs (it catches SIGINT/SIGTERM and its manifest
+    exists): start-up time varies a lot (a sanitizer build, a loaded machine) and is not what
+    these tests are about. The manifest alone is not enough: a resumed round finds the last
+    round's."""
+    wait_for_handlers(proc, timeout)
     manifest = output.parent / (output.name.removesuffix(".parquet") + "_manifest.json")
     deadline = time.monotonic() + timeout
     while not manifest.exists() and proc.poll() is None and time.monotonic() < deadline:
@@ -226,6 +230,30 @@ def test_random_interruptions_resume_exactly_once(big_tree, output, sig):
         assert rc == want, err
     rc, err = finish(start_scan(root, output, *options))
     assert rc == 0, err
+    assert_exactly_once(output, expected)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_interruptions_with_time_cut_chunks_resume_exactly_once(big_tree, output, sig):
+    """The same with chunks cut by --chunk-interval-secs 1 only (the row limit never
+    reached): a signal lands between, during or just after time-based cuts."""
+    root, expected = big_tree
+    rng = random.Random(f"time-{sig}-{ITERATIONS}")
+    options = ("--chunk-interval-secs", "1", "--rows-per-chunk", "1000000000", "-b", "2000",
+               "--max-rate", "30000")
+    rounds = max(2, ITERATIONS // 3)
+    for _ in range(rounds):
+        proc = start_scan(root, output, *options)
+        wait_until_running(proc, output)
+        time.sleep(rng.uniform(0.5, 2.5))
+        proc.send_signal(sig)
+        rc, err = finish(proc)
+        if rc == 0:
+            break
+        assert rc == {signal.SIGKILL: -9, signal.SIGTERM: 143}[sig], err
+    rc, err = finish(start_scan(root, output, *options))
+    assert rc == 0, err
+    assert len(chunk_files(output)) >= 2, "no time-based cut happened"
     assert_exactly_once(output, expected)
 
 

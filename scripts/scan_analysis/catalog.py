@@ -1,0 +1,155 @@
+"""The catalogue of snapshots: one DuckDB database file, and a store directory beside it.
+
+    CATALOG                          history.duckdb (default: see default_catalog)
+    STORE = CATALOG minus .duckdb + .d
+      NAME/dirs.parquet              the per-directory summary (dir_summary.py)
+      NAME/dir_owners.parquet
+      NAME/rows/NNNN_FILE.parquet    the snapshot's own files, only when imported with --copy
+
+The database holds small tables only (format version 1, in table catalog_info):
+
+  snapshots           one row per snapshot: name (primary key), taken_at (TIMESTAMP, UTC),
+                      date_source, roots, spec, data_files, copied, completed, fingerprint
+                      (unique), rows, entries, files, directories, apparent, allocated,
+                      errors, hosts, scanner_versions, dir_summary_version, imported_at
+  snapshot_top_level  (snapshot, name, kind, entries, apparent, allocated): each entry
+                      directly under the root, as du -s counts it
+  snapshot_owners     (snapshot, uid, owner, entries, files, apparent, allocated)
+  snapshot_types      (snapshot, type, entries, apparent, allocated)
+
+Figures count hard links once, as analyze_scan.py does (docs/analysis.md), so history reports
+run on these tables and the summaries and never rescan a snapshot's rows.
+
+The catalogue is only ever opened through an engine's DuckDB connection (ATTACH), read-only
+for every check, read-write only for the one transaction that records a snapshot: a refused
+import never opens it for writing, so the file stays byte for byte what it was.
+"""
+from __future__ import annotations
+
+import os
+import re
+
+import duckdb
+
+from .engine import Engine, first_line, sql_str
+
+FORMAT = "storage-scanner-catalog"
+VERSION = "1"
+ALIAS = "cat"
+# The bytes DuckDB writes at offset 8 of every database file (its main header's magic).
+DUCKDB_MAGIC = b"DUCK"
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS {ALIAS}.catalog_info (key VARCHAR PRIMARY KEY, value VARCHAR);
+INSERT OR IGNORE INTO {ALIAS}.catalog_info VALUES ('format', '{FORMAT}'), ('version', '{VERSION}');
+CREATE TABLE IF NOT EXISTS {ALIAS}.snapshots (
+    name VARCHAR PRIMARY KEY, taken_at TIMESTAMP NOT NULL, date_source VARCHAR,
+    roots VARCHAR[], spec VARCHAR, data_files VARCHAR[], copied BOOLEAN, completed BOOLEAN,
+    fingerprint VARCHAR UNIQUE, rows BIGINT, entries BIGINT, files BIGINT, directories BIGINT,
+    apparent BIGINT, allocated BIGINT, errors BIGINT, hosts VARCHAR[],
+    scanner_versions VARCHAR[], dir_summary_version VARCHAR, imported_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS {ALIAS}.snapshot_top_level (
+    snapshot VARCHAR, name VARCHAR, kind VARCHAR, entries BIGINT, apparent BIGINT,
+    allocated BIGINT);
+CREATE TABLE IF NOT EXISTS {ALIAS}.snapshot_owners (
+    snapshot VARCHAR, uid UINTEGER, owner VARCHAR, entries BIGINT, files BIGINT,
+    apparent BIGINT, allocated BIGINT);
+CREATE TABLE IF NOT EXISTS {ALIAS}.snapshot_types (
+    snapshot VARCHAR, type VARCHAR, entries BIGINT, apparent BIGINT, allocated BIGINT);
+"""
+
+
+class CatalogError(Exception):
+    """A catalogue that cannot be used, or a refused import; the message is one line."""
+
+
+def default_catalog() -> str:
+    """$SSCAN_CATALOG, else $XDG_DATA_HOME/storage-scanner/history.duckdb (XDG_DATA_HOME
+    defaults to ~/.local/share): per user, outside any scanned tree, beside nothing else."""
+    if os.environ.get("SSCAN_CATALOG"):
+        return os.environ["SSCAN_CATALOG"]
+    data = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local",
+                                                           "share")
+    return os.path.join(data, "storage-scanner", "history.duckdb")
+
+
+def store_dir(catalog: str) -> str:
+    """history.duckdb -> history.d (beside it)."""
+    stem = catalog[: -len(".duckdb")] if catalog.endswith(".duckdb") else catalog
+    return stem + ".d"
+
+
+def snapshot_dir(catalog: str, name: str) -> str:
+    return os.path.join(store_dir(catalog), name)
+
+
+def check_name(name: str) -> str:
+    """Names become directory names and hive partition values (snapshot=NAME)."""
+    if not NAME_PATTERN.match(name):
+        raise ValueError(f"invalid snapshot name {name!r}: use 1-128 letters, digits, '.', "
+                         "'_' or '-', starting with a letter or digit")
+    return name
+
+
+def check_file(catalog: str, must_exist: bool) -> bool:
+    """True when `catalog` exists and looks like a DuckDB database; False when it does not
+    exist (and need not); CatalogError otherwise. Reads 12 bytes, opens nothing in DuckDB:
+    DuckDB itself would overwrite a file it does not recognise as empty."""
+    if not os.path.exists(catalog):
+        if must_exist:
+            raise CatalogError(f"catalogue {catalog} does not exist (import a snapshot first)")
+        return False
+    if os.path.isdir(catalog):
+        raise CatalogError(f"catalogue {catalog} is a directory, not a DuckDB database file")
+    try:
+        with open(catalog, "rb") as f:
+            header = f.read(12)
+    except OSError as e:
+        raise CatalogError(f"cannot read catalogue {catalog}: {e.strerror}") from None
+    if header[8:12] != DUCKDB_MAGIC:
+        raise CatalogError(f"catalogue {catalog} is not a DuckDB database")
+    return True
+
+
+def attach(engine: Engine, catalog: str, read_only: bool) -> None:
+    """ATTACH the catalogue as `cat`; when read-only it must be a storage-scanner catalogue of a
+    known version (an empty DuckDB database is accepted for writing, and set up)."""
+    mode = " (READ_ONLY)" if read_only else ""
+    try:
+        engine.con.execute(f"ATTACH {sql_str(catalog)} AS {ALIAS}{mode}")
+    except duckdb.Error as e:
+        raise CatalogError(f"cannot open catalogue {catalog}: {first_line(e)}") from None
+    tables = {r["table_name"] for r in engine.rows(
+        f"SELECT table_name FROM duckdb_tables() WHERE database_name = '{ALIAS}'")}
+    if "catalog_info" not in tables:
+        if tables or read_only:
+            detach(engine)
+            raise CatalogError(f"{catalog} is a DuckDB database but not a storage-scanner "
+                               "catalogue (no catalog_info table)")
+        return
+    info = {r["key"]: r["value"] for r in engine.rows(f"SELECT * FROM {ALIAS}.catalog_info")}
+    if info.get("format") != FORMAT or info.get("version") != VERSION:
+        detach(engine)
+        raise CatalogError(f"catalogue {catalog} has format {info.get('format')!r} version "
+                           f"{info.get('version')!r}; this tool reads {FORMAT} {VERSION}")
+
+
+def detach(engine: Engine) -> None:
+    engine.con.execute(f"DETACH {ALIAS}")
+
+
+def create_schema(engine: Engine) -> None:
+    engine.con.execute(SCHEMA)
+
+
+def snapshots(engine: Engine) -> list[dict]:
+    """Every snapshot of the attached catalogue, oldest first."""
+    return engine.rows(f"SELECT * FROM {ALIAS}.snapshots ORDER BY taken_at, name")
+
+
+def data_files(catalog: str, row: dict) -> list[str]:
+    """The Parquet files of a catalogued snapshot: its own, or the copies in the store."""
+    if row["copied"]:
+        return [os.path.join(snapshot_dir(catalog, row["name"]), f) for f in row["data_files"]]
+    return list(row["data_files"])
