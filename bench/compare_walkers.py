@@ -12,7 +12,10 @@ Runs, side by side in one run, on the same TREE (bench/make_tree.py makes one):
     the reference every ratio is taken against;
   * GNU find -printf of comparable fields (path, size, times, inode, mode, ids, links,
     blocks, device, type, link target) to /dev/null; du -s; gdu -n -p -s (non-interactive).
-Warm cache: every command once untimed, then --reps rounds. Cold cache: before every run,
+Warm cache: the caches dropped once (as root: the dentry cache then holds this tree only, as on
+a machine that scans one tree; dentries of other trees lengthen every lookup's hash chain and
+slow every command alike, which shrinks the ratios), every command once untimed, then --reps
+rounds. Cold cache: before every run,
 `sync; echo 3 > /proc/sys/vm/drop_caches` (root only; cold is skipped otherwise). Within a
 round the commands run in a shuffled order (seeded), so drift from other load on the machine
 spreads over all of them; every figure is the median over the rounds, and a ratio is the
@@ -191,6 +194,8 @@ def run_mode(mode, cmds, a, out_dir):
     rng = random.Random(f"{a.seed}:{mode}")
     runs = {c.key: [] for c in cmds}
     if mode == "warm":
+        if can_drop_caches():
+            drop_caches()  # only this tree's metadata in the caches (see the docstring)
         for c in cmds:  # warm-up: the tree's metadata, the binaries, the page cache
             log(f"  warm-up {c.shell()}")
             run_once(c, out_dir, a.timeout)
@@ -372,7 +377,9 @@ def markdown(a, machine, cmds, results, targets, started, finished, load):
         lines.append(f"| {t['target']} | {t['measured']} | {'pass' if t['pass'] else 'MISS'} |")
     lines += ["", "## Commands", "", "```"]
     lines += [c.shell() for c in cmds]
-    lines += ["```", "", "Cold runs are preceded by `sync; echo 3 > /proc/sys/vm/drop_caches`. "
+    lines += ["```", "", "Warm rounds follow one `sync; echo 3 > /proc/sys/vm/drop_caches` and one untimed run of "
+              "every command (only this tree's metadata cached); cold runs are each preceded by "
+              "`sync; echo 3 > /proc/sys/vm/drop_caches`. "
               "Each scanner run writes its Parquet file beside the tree (removed after the run).",
               ""]
     return "\n".join(lines)

@@ -141,7 +141,7 @@ Result<EncodedColumn> EncodeColumn(const Schema& schema, const WriterOptions& op
   return EncodedColumn(std::move(impl));
 }
 
-EncodedRowGroup JoinColumns(uint64_t num_rows, std::vector<EncodedColumn> columns) {
+EncodedRowGroup JoinColumns(uint64_t num_rows, std::vector<EncodedColumn>&& columns) {
   auto impl = std::make_unique<EncodedRowGroup::Impl>();
   impl->num_rows = num_rows;
   if (num_rows == 0) return EncodedRowGroup(std::move(impl));  // Append skips it

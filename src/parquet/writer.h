@@ -126,7 +126,7 @@ Result<EncodedColumn> EncodeColumn(const Schema& schema, const WriterOptions& op
                                    const RowGroupData& data, size_t column,
                                    EncoderContext* context);
 // REQUIRES: one column per schema column, in schema order, each encoded from `num_rows` rows.
-EncodedRowGroup JoinColumns(uint64_t num_rows, std::vector<EncodedColumn> columns);
+EncodedRowGroup JoinColumns(uint64_t num_rows, std::vector<EncodedColumn>&& columns);
 
 // Where bytes go. Implementations report failures (ENOSPC, EIO) through Status.
 class OutputStream {
