@@ -57,6 +57,21 @@ RowGroupBuilder::RowGroupBuilder(size_t capacity, std::string root)
   path_bytes_.offsets.reserve(capacity + 1);
 }
 
+uint32_t RowGroupBuilder::TypeIndex(std::string_view type) {
+  if (type_cache_.empty()) type_cache_.resize(kTypeSlots);
+  // Length and the last two bytes tell common extensions apart well enough for 64 slots.
+  size_t h = type.size();
+  if (!type.empty()) {
+    h = h * 131 + static_cast<unsigned char>(type.back());
+    h = h * 131 + static_cast<unsigned char>(type[type.size() / 2]);
+  }
+  TypeSlot& slot = type_cache_[h & (kTypeSlots - 1)];
+  if (slot.index != UINT32_MAX && slot.type == type) return slot.index;
+  slot.index = InternString(&file_type_, &type_by_name_, type);
+  slot.type.assign(type);
+  return slot.index;
+}
+
 uint32_t RowGroupBuilder::InternString(DictColumn* col, StringIndex* map, std::string_view raw) {
   if (auto it = map->find(raw); it != map->end()) return it->second;
   const auto index = static_cast<uint32_t>(map->size());
@@ -142,13 +157,7 @@ void RowGroupBuilder::AppendOne(const walk::Segment& seg, const walk::Entry& e,
   btime_.push_back(st.btime);
   btime_valid_.push_back(st.has_btime ? 1 : 0);
 
-  // file_type: consecutive entries mostly share it, so remember the last one.
-  const std::string_view type = FileType(st.mode, name, &scratch_);
-  if (last_type_index_ == UINT32_MAX || type != last_type_) {
-    last_type_.assign(type);
-    last_type_index_ = InternString(&file_type_, &type_by_name_, type);
-  }
-  file_type_.indices.push_back(last_type_index_);
+  file_type_.indices.push_back(TypeIndex(FileType(st.mode, name, &scratch_)));
 
   inode_.push_back(static_cast<int64_t>(st.inode));
   permissions_.push_back(static_cast<int32_t>(st.mode & 07777));
@@ -270,7 +279,7 @@ void RowGroupBuilder::Reset() {
   parent_by_dir_.clear();
   top_by_name_.clear();
   type_by_name_.clear();
-  last_type_index_ = UINT32_MAX;
+  for (TypeSlot& slot : type_cache_) slot.index = UINT32_MAX;
 }
 
 size_t RowGroupBuilder::memory_bytes() const {
