@@ -1,13 +1,14 @@
 """The Parquet writer, read back by every reader our users have.
 
 Each case is a seeded, generated table (schema + values). parquet_driver writes it; pyarrow,
-polars, duckdb, pandas and fastparquet must each return exactly the values written, with the
+polars, duckdb, pandas, fastparquet and DataFusion (arrow-rs) must each return exactly the values written, with the
 declared types, and without a warning. pyarrow's view of the footer must match what the data
 implies: per-row-group statistics (min, max, null_count, has_min_max) and row counts.
 """
 import random
 import warnings
 
+import datafusion
 import duckdb
 import fastparquet
 import pandas as pd
@@ -152,7 +153,21 @@ def check_fastparquet(path, columns):
         assert [plain(v) for v in df[c.name]] == c.values, c.name
 
 
-READERS = [check_pyarrow, check_polars, check_duckdb, check_pandas, check_fastparquet]
+def check_datafusion(path, columns):
+    # One partition: rows come back in file order (several would read row groups in parallel).
+    ctx = datafusion.SessionContext(datafusion.SessionConfig().with_target_partitions(1))
+    table = ctx.read_parquet(str(path)).to_arrow_table()
+    for c in columns:
+        got = table.schema.field(c.name).type
+        # Strings and binaries may come back as Arrow view types (DataFusion's default).
+        assert got in (ARROW[c.kind], DATAFUSION_VIEW.get(c.kind)), (c.name, got)
+        assert table.column(c.name).to_pylist() == c.values, c.name
+
+
+DATAFUSION_VIEW = {"string": pa.string_view(), "binary": pa.binary_view()}
+
+READERS = [check_pyarrow, check_polars, check_duckdb, check_pandas, check_fastparquet,
+           check_datafusion]
 
 
 def sort_key(kind):

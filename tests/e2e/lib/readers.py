@@ -1,7 +1,7 @@
 """Read the scanner's Parquet output with every reader our users have, and check that they agree.
 
 `read_rows(source)` reads one file, a list of files or a glob with pyarrow, polars, duckdb,
-pandas (pyarrow engine) and fastparquet; checks each reader's view of the schema; normalises
+pandas (pyarrow engine), fastparquet and DataFusion (arrow-rs, the Rust implementation); checks each reader's view of the schema; normalises
 every result to the same shape (a list of dicts of Python int / str / bytes / None, like
 reference.py produces); asserts that all readers return the same rows; checks each file's
 footer; and returns the rows.
@@ -17,6 +17,8 @@ What each reader must make of the schema (from lib/schema.py), per Arrow type:
   float64 with nulls, fastparquet Int64 (masked) or int64 when the statistics say no nulls.
 - binary, nullable (path_bytes): polars Binary, duckdb BLOB, pandas and fastparquet object
   (bytes / None).
+- DataFusion: the Arrow types above, except that strings and binaries may come back as Arrow's
+  view types (Utf8View, BinaryView: its default since 2024); the values are the same.
 
 pandas turns a nullable integer column with nulls into float64. That is what a user gets from
 `pd.read_parquet`, so it is accepted, provided every value comes back as an exact integer
@@ -28,6 +30,7 @@ import math
 import os
 import warnings
 
+import datafusion
 import duckdb
 import numpy as np
 import pandas as pd
@@ -44,7 +47,7 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="The 'future.infer_string' option is deprecated")
     import fastparquet
 
-READERS = ("pyarrow", "polars", "duckdb", "pandas", "fastparquet")
+READERS = ("pyarrow", "polars", "duckdb", "pandas", "fastparquet", "datafusion")
 
 _POLARS_TYPES = {pa.string(): pl.String, pa.uint64(): pl.UInt64, pa.uint32(): pl.UInt32,
                  pa.int64(): pl.Int64, pa.binary(): pl.Binary}
@@ -188,8 +191,30 @@ def read_fastparquet(files: list[str]) -> list[dict]:
     return _pandas_rows(df, "fastparquet")
 
 
+# --- DataFusion (arrow-rs) ------------------------------------------------------------------
+
+_DATAFUSION_TYPES = {pa.string(): (pa.string(), pa.string_view()),
+                     pa.binary(): (pa.binary(), pa.binary_view())}
+
+
+def read_datafusion(files: list[str]) -> list[dict]:
+    rows = []
+    for f in files:
+        ctx = datafusion.SessionContext()  # private state per file
+        table = ctx.read_parquet(f).to_arrow_table()
+        if table.column_names != list(COLUMN_NAMES):
+            raise AssertionError(f"datafusion columns differ: {table.column_names}")
+        for c in COLUMNS:
+            got = table.schema.field(c.name).type
+            if got not in _DATAFUSION_TYPES.get(c.arrow_type, (c.arrow_type,)):
+                raise AssertionError(f"datafusion type of {c.name}: {got}, expected "
+                                     f"{c.arrow_type}")
+        rows += table.to_pylist()
+    return rows
+
+
 _READ = {"pyarrow": read_pyarrow, "polars": read_polars, "duckdb": read_duckdb,
-         "pandas": read_pandas, "fastparquet": read_fastparquet}
+         "pandas": read_pandas, "fastparquet": read_fastparquet, "datafusion": read_datafusion}
 
 
 # --- agreement and footer ------------------------------------------------------------------
