@@ -36,10 +36,17 @@ void WorkQueue::ReleaseHeld() {
   }
 }
 
-bool WorkQueue::Pop(Task* task) {
+bool WorkQueue::Pop(Task* task, unsigned worker) {
   std::unique_lock lock(mutex_);
   for (;;) {
     if (closed_) return false;
+    if (worker >= active_limit_) {
+      // Not this worker's turn. If a push woke it, wake another in its place: one below the
+      // limit may be waiting for that very task.
+      if (!stack_.empty() || !continuations_.empty()) work_available_.notify_one();
+      parked_.wait(lock);
+      continue;
+    }
     if (!continuations_.empty()) {
       *task = std::move(continuations_.front());
       continuations_.pop_front();
@@ -70,12 +77,30 @@ void WorkQueue::WaitIdle() {
   idle_.wait(lock, [&] { return closed_ || outstanding_ == 0; });
 }
 
+void WorkQueue::SetActiveLimit(unsigned limit) {
+  limit = std::max(1U, limit);
+  {
+    std::lock_guard lock(mutex_);
+    if (limit == active_limit_) return;
+    active_limit_ = limit;
+  }
+  // Raised: parked workers may start. Lowered: waiting workers above it move to parked_.
+  parked_.notify_all();
+  work_available_.notify_all();
+}
+
+unsigned WorkQueue::active_limit() const {
+  std::lock_guard lock(mutex_);
+  return active_limit_;
+}
+
 void WorkQueue::Close() {
   {
     std::lock_guard lock(mutex_);
     closed_ = true;
   }
   work_available_.notify_all();
+  parked_.notify_all();
   idle_.notify_all();
 }
 

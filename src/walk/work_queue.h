@@ -63,8 +63,15 @@ class WorkQueue {
   // Held back (but counted as outstanding) when task.adds_directories and the frontier is
   // over budget; released by Pop as the frontier drains.
   void PushContinuation(Task task);
-  // Blocks until a task is available (true) or the queue is closed (false).
-  bool Pop(Task* task);
+  // Blocks until a task is available (true) or the queue is closed (false). Worker number
+  // `worker` (0, 1, ...) waits without taking tasks while it is at or above the active limit.
+  bool Pop(Task* task, unsigned worker = 0);
+  // How many workers (the lowest-numbered) take tasks; the others wait in Pop. Unlimited by
+  // default. The walker lowers it to the number of cores while its system calls do not block
+  // (cached metadata: more workers than cores only take turns), and raises it again when they
+  // do (I/O: more requests in flight are what makes it faster).
+  void SetActiveLimit(unsigned limit);
+  unsigned active_limit() const;
   // Marks one popped task as finished.
   void Done();
   // Blocks until no task is queued or running, or the queue is closed.
@@ -85,6 +92,8 @@ class WorkQueue {
   const size_t frontier_budget_;
   mutable std::mutex mutex_;
   std::condition_variable work_available_;
+  std::condition_variable parked_;  // workers at or above the active limit
+  unsigned active_limit_ = ~0U;
   std::condition_variable idle_;
   std::vector<Task> stack_;
   std::deque<Task> continuations_;

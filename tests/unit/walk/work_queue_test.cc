@@ -1,12 +1,16 @@
 // Tests of the work queue's order and of the frontier budget: a continuation that adds
 // directories waits while the frontier is over budget, one that adds none never does, held
-// work keeps the walk from being idle and is handed back by TakeRemaining.
+// work keeps the walk from being idle and is handed back by TakeRemaining. The active limit:
+// workers above it take nothing until it is raised (or the queue closes), and a task a parked
+// worker was woken for still reaches a worker below the limit.
 #include "walk/work_queue.h"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <future>
+#include <thread>
+#include <vector>
 
 namespace sscan::walk {
 namespace {
@@ -95,6 +99,69 @@ TEST(WorkQueueTest, TakeRemainingReturnsHeldWorkToo) {
   EXPECT_FALSE(q.Pop(&t));
   EXPECT_EQ(q.TakeRemaining().size(), 2u);
   EXPECT_EQ(q.queued(), 0u);
+}
+
+TEST(WorkQueueTest, WorkersAboveTheActiveLimitWaitUntilItIsRaised) {
+  WorkQueue q(100);
+  q.SetActiveLimit(1);
+  EXPECT_EQ(q.active_limit(), 1u);
+  q.Push(Directory(5));
+  auto parked = std::async(std::launch::async, [&q] {
+    Task t;
+    bool got = q.Pop(&t, /*worker=*/1);
+    if (got) q.Done();
+    return got ? t.seq : 0u;
+  });
+  // Worker 1 must not take it while the limit is 1.
+  EXPECT_EQ(parked.wait_for(std::chrono::milliseconds(200)), std::future_status::timeout);
+  EXPECT_EQ(q.queued(), 1u);
+  q.SetActiveLimit(2);
+  ASSERT_EQ(parked.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  EXPECT_EQ(parked.get(), 5u);
+}
+
+TEST(WorkQueueTest, ATaskPushedWhileOnlyParkedWorkersWereWokenStillRuns) {
+  WorkQueue q(100);
+  q.SetActiveLimit(1);
+  // Worker 0 (active) and several parked workers wait; each push must reach worker 0, even
+  // when the notification lands on a parked one.
+  std::vector<std::future<bool>> parked;
+  for (unsigned w = 1; w <= 4; ++w) {
+    parked.push_back(std::async(std::launch::async, [&q, w] {
+      Task t;
+      return q.Pop(&t, w);
+    }));
+  }
+  auto active = std::async(std::launch::async, [&q] {
+    uint32_t sum = 0;
+    for (int i = 0; i < 20; ++i) {
+      Task t;
+      if (!q.Pop(&t, 0)) break;
+      sum += t.seq;
+      q.Done();
+    }
+    return sum;
+  });
+  for (uint32_t i = 1; i <= 20; ++i) {
+    q.Push(Directory(i));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_EQ(active.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  EXPECT_EQ(active.get(), 210u);
+  // Closing releases the parked workers without a task.
+  q.Close();
+  for (auto& p : parked) {
+    ASSERT_EQ(p.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+    EXPECT_FALSE(p.get());
+  }
+}
+
+TEST(WorkQueueTest, TheActiveLimitIsNeverBelowOne) {
+  WorkQueue q(100);
+  q.SetActiveLimit(0);
+  EXPECT_EQ(q.active_limit(), 1u);
+  q.Push(Directory(1));
+  EXPECT_EQ(Next(&q), std::make_pair(false, 1u));
 }
 
 }  // namespace
