@@ -31,7 +31,8 @@ void AddScanOptions(CLI::App* cmd, ScanOptions* o) {
                   "Threads issuing metadata system calls (1-1024) [default: " +
                       std::to_string(DefaultThreads()) +
                       ", 8 per core, 32 to 64: cold and network filesystems need many "
-                      "requests in flight]")
+                      "requests in flight; while metadata is cached and calls do not wait, only as "
+                      "many as there are cores run at once]")
       ->transform(DecimalInteger())
       ->check(CLI::Range(int64_t{1}, int64_t{1024}))
       ->type_name("N");
