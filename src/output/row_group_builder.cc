@@ -58,7 +58,6 @@ RowGroupBuilder::RowGroupBuilder(size_t capacity, std::string root)
 }
 
 uint32_t RowGroupBuilder::TypeIndex(std::string_view type) {
-  if (type_cache_.empty()) type_cache_.resize(kTypeSlots);
   // Length and the last two bytes tell common extensions apart well enough for 64 slots.
   size_t h = type.size();
   if (!type.empty()) {

@@ -17,6 +17,7 @@
 // next Reset() or Append().
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -111,7 +112,7 @@ class RowGroupBuilder {
     uint32_t index = UINT32_MAX;  // UINT32_MAX: empty
   };
   static constexpr size_t kTypeSlots = 64;  // a power of two
-  std::vector<TypeSlot> type_cache_;
+  std::array<TypeSlot, kTypeSlots> type_cache_;
 };
 
 }  // namespace sscan::output

@@ -9,6 +9,8 @@
 //                   directories (depth limit, -x, loop checks), deferred links (-L)
 //   EmitInOrder     hands segments to the sink in sequence order per directory, then
 //                   schedules the children they listed
+//   concurrency     Observe: as many workers as CPUs take tasks while tasks do not sleep
+//                   (cached metadata), all of them while they do (I/O)
 //   Run             root row, resume frontier, then --follow-symlinks rounds
 //
 //      worker 1                         worker 2

@@ -1,8 +1,8 @@
 """The Parquet writer, read back by every reader our users have.
 
 Each case is a seeded, generated table (schema + values). parquet_driver writes it; pyarrow,
-polars, duckdb, pandas, fastparquet and DataFusion (arrow-rs) must each return exactly the values written, with the
-declared types, and without a warning. pyarrow's view of the footer must match what the data
+polars, duckdb, pandas, fastparquet and DataFusion (arrow-rs) must each return exactly the
+values written, with the declared types, and without a warning. pyarrow's view of the footer must match what the data
 implies: per-row-group statistics (min, max, null_count, has_min_max) and row counts.
 """
 import random

@@ -1,10 +1,10 @@
 """Read the scanner's Parquet output with every reader our users have, and check that they agree.
 
 `read_rows(source)` reads one file, a list of files or a glob with pyarrow, polars, duckdb,
-pandas (pyarrow engine), fastparquet and DataFusion (arrow-rs, the Rust implementation); checks each reader's view of the schema; normalises
-every result to the same shape (a list of dicts of Python int / str / bytes / None, like
-reference.py produces); asserts that all readers return the same rows; checks each file's
-footer; and returns the rows.
+pandas (pyarrow engine), fastparquet and DataFusion (arrow-rs, the Rust implementation);
+checks each reader's view of the schema; normalises every result to the same shape (a list of
+dicts of Python int / str / bytes / None, like reference.py produces); asserts that all readers
+return the same rows; checks each file's footer; and returns the rows.
 
 What each reader must make of the schema (from lib/schema.py), per Arrow type:
 
