@@ -26,6 +26,7 @@
 
 #include "parquet/bit_writer.h"
 #include "parquet/column_chunk_writer.h"
+#include "parquet/rle_bit_packed.h"
 #include "parquet/statistics.h"
 
 namespace sscan::parquet {
@@ -179,7 +180,7 @@ Status WriteByteArrayColumnChunk(const ColumnSpec& spec, const ColumnData& data,
       for (size_t r = 0; r < num_rows; ++r) {
         if (is_valid(r)) dense[k++] = counts[data.indices[r]];
       }
-      const size_t index_bytes = EstimateRleBytes(dense, used == 0 ? 0 : BitWidth(used - 1));
+      const size_t index_bytes = RleBitPackedSize(dense, used == 0 ? 0 : BitWidth(used - 1));
       if (is_string || dict_plain + index_bytes < plain_bytes) {
         return WriteDictionaryChunk(spec, data, num_rows, used_entries, dense, index_bytes, ctx,
                                     pages);
@@ -213,7 +214,7 @@ Status WriteByteArrayColumnChunk(const ColumnSpec& spec, const ColumnData& data,
     const size_t budget = std::min(opt.dictionary_size_limit, plain_bytes);
     if (dict.Build(n, nth_value, budget, &scratch.indices)) {
       const size_t entries = dict.entries().size();
-      const size_t index_bytes = EstimateRleBytes(scratch.indices, BitWidth(entries - 1));
+      const size_t index_bytes = RleBitPackedSize(scratch.indices, BitWidth(entries - 1));
       for (std::string_view e : dict.entries()) min_max.Update(e);
       min_max.WriteTo(opt.max_statistics_size, stats);
       if (dict.plain_bytes() + index_bytes < plain_bytes) {

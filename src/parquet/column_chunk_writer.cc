@@ -7,26 +7,6 @@
 
 namespace sscan::parquet {
 
-size_t EstimateRleBytes(std::span<const uint32_t> indices, int bit_width) {
-  const size_t value_bytes = static_cast<size_t>(bit_width + 7) / 8;
-  size_t literal_values = 0;
-  size_t rle_bytes = 0;
-  for (size_t i = 0; i < indices.size();) {
-    size_t j = i + 1;
-    while (j < indices.size() && indices[j] == indices[i]) ++j;
-    const size_t run = j - i;
-    if (run >= 8) {
-      rle_bytes += 1 + value_bytes + (run >= 64 ? 1 : 0) + (run >= 8192 ? 1 : 0);
-    } else {
-      literal_values += run;
-    }
-    i = j;
-  }
-  // Bit-packed groups of 8 values, one header byte per 504 values.
-  const size_t groups = (literal_values + 7) / 8;
-  return rle_bytes + groups * static_cast<size_t>(bit_width) + groups / 63 + 1;
-}
-
 size_t RowsPerPage(size_t encoded_bytes, size_t num_rows, size_t page_size) {
   if (num_rows == 0) return 1;
   if (page_size == 0) page_size = 1;
@@ -50,8 +30,7 @@ Status WriteDictionaryIndexPages(const ColumnSpec& spec, const ColumnData& data,
                         [&](size_t, size_t, size_t v0, size_t count, ByteBuffer* body) {
                           body->PushByte(static_cast<uint8_t>(bit_width));
                           RleBitPackedEncoder rle(body, bit_width);
-                          const uint32_t* idx = dense_indices.data() + v0;
-                          for (size_t i = 0; i < count; ++i) rle.Put(idx[i]);
+                          rle.PutValues(dense_indices.data() + v0, count);
                           rle.Finish();
                         });
 }

@@ -70,10 +70,6 @@ Status WriteByteArrayColumnChunk(const ColumnSpec& spec, const ColumnData& data,
                                  ColumnChunkContext& ctx, PageAssembler& pages,
                                  format::Statistics* stats);
 
-// Bytes the RLE/bit-packed hybrid will take for `indices` at `bit_width` (an estimate that
-// counts runs of 8+ equal values as RLE runs and the rest as bit-packed).
-size_t EstimateRleBytes(std::span<const uint32_t> indices, int bit_width);
-
 // Rows per data page so that `encoded_bytes` spread over `num_rows` rows make pages of
 // about `page_size` bytes, all of similar size.
 size_t RowsPerPage(size_t encoded_bytes, size_t num_rows, size_t page_size);

@@ -90,7 +90,7 @@ Estimates EstimateCompressed(std::span<const T> values, size_t plain_bytes, size
     const std::span<const uint32_t> idx =
         std::span<const uint32_t>(ctx.scratch->indices).first(sample.size());
     RleBitPackedEncoder rle(&buf, entries <= 1 ? 0 : BitWidth(entries - 1));
-    for (uint32_t i : idx) rle.Put(i);
+    rle.PutValues(idx.data(), idx.size());
     rle.Finish();
     // The dictionary page is PLAIN values: it compresses like the PLAIN sample.
     e.dict = static_cast<double>(dict_bytes - index_bytes) * plain_ratio +
@@ -136,7 +136,7 @@ Status WriteTyped(const ColumnSpec& spec, const ColumnData& data, size_t num_row
     const size_t budget = std::min({opt.dictionary_size_limit, plain_bytes, delta_bytes});
     if (dict.Build(values, budget, &scratch.indices)) {
       const int width = BitWidth(dict.entries().size() - 1);
-      index_bytes = EstimateRleBytes(scratch.indices, width);
+      index_bytes = RleBitPackedSize(scratch.indices, width);
       dict_bytes = dict.entries().size() * sizeof(T) + index_bytes;
     }
   }

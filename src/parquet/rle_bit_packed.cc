@@ -28,6 +28,103 @@ void RleBitPackedEncoder::PutRepeated(uint32_t value, uint64_t count) {
   repeat_count_ += count;
 }
 
+namespace {
+
+bool GroupIsOneValue(const uint32_t* g) {
+  const uint32_t v = g[0];
+  return g[1] == v && g[2] == v && g[3] == v && g[4] == v && g[5] == v && g[6] == v && g[7] == v;
+}
+
+size_t VarintBytes(uint64_t v) {
+  size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
+size_t RleBitPackedSize(std::span<const uint32_t> values, int bit_width) {
+  // The encoder's decisions (PutValues, Finish), counting bytes instead of writing them.
+  const size_t value_bytes = static_cast<size_t>(bit_width + 7) / 8;
+  const size_t group_bytes = static_cast<size_t>(bit_width);  // 8 values x width bits
+  const uint32_t* p = values.data();
+  const size_t n = values.size();
+  size_t bytes = 0;
+  int literal_groups = 0;  // groups in the open bit-packed run; 0 = none open
+  size_t i = 0;
+  while (n - i >= 8) {
+    if (GroupIsOneValue(p + i)) {
+      size_t end = i + 8;
+      while (end < n && p[end] == p[i]) ++end;
+      bytes += VarintBytes(static_cast<uint64_t>(end - i) << 1) + value_bytes;
+      literal_groups = 0;
+      i = end;
+    } else {
+      if (literal_groups == 0) ++bytes;  // the run's header byte
+      bytes += group_bytes;
+      literal_groups = literal_groups == 62 ? 0 : literal_groups + 1;
+      i += 8;
+    }
+  }
+  if (i < n) {
+    // Finish: a tail of one value after no open bit-packed run is an RLE run; otherwise a
+    // padded group.
+    bool one_value = true;
+    for (size_t k = i + 1; k < n; ++k) one_value = one_value && p[k] == p[i];
+    if (literal_groups == 0 && one_value) {
+      bytes += VarintBytes(static_cast<uint64_t>(n - i) << 1) + value_bytes;
+    } else {
+      bytes += (literal_groups == 0 ? 1 : 0) + group_bytes;
+    }
+  }
+  return bytes;
+}
+
+void RleBitPackedEncoder::PutValues(const uint32_t* values, size_t count) {
+  size_t i = 0;
+  while (true) {
+    // Value by value until the encoder stands at a group boundary with nothing pending.
+    while (i < count && (num_buffered_ != 0 || repeat_count_ != 0)) Put(values[i++]);
+    if (count - i < 8) break;
+    const uint32_t* g = values + i;
+    const uint32_t v = g[0];
+    if (GroupIsOneValue(g)) {
+      // What Put does on 8 equal values at a boundary: the group starts an RLE run.
+      size_t end = i + 8;
+      while (end < count && values[end] == v) ++end;
+      if (literal_open_) EndLiteralRun();
+      current_ = v;
+      repeat_count_ = end - i;
+      i = end;
+      // At the end of the input the run stays open: later values may extend it. Otherwise a
+      // different value follows, which is where Put would emit it.
+      if (i < count) FlushRepeatedRun();
+    } else {
+      PackGroup(g);  // leaves no repeats pending, as Put's group flush does
+      i += 8;
+    }
+  }
+  while (i < count) Put(values[i++]);
+}
+
+void RleBitPackedEncoder::PackGroup(const uint32_t* group) {
+  if (!literal_open_) {
+    literal_header_pos_ = out_->size();
+    out_->PushByte(0);  // patched by EndLiteralRun
+    literal_open_ = true;
+    literal_groups_ = 0;
+  }
+  BitWriter bits(out_);
+  for (int i = 0; i < 8; ++i) bits.Put(group[i], bit_width_);
+  bits.Flush();  // 8 * width bits: always whole bytes
+  ++literal_groups_;
+  // (63 << 1) | 1 = 127 is the largest header that fits the single reserved byte.
+  if (literal_groups_ == 63) EndLiteralRun();
+}
+
 void RleBitPackedEncoder::FlushBufferedGroup() {
   if (repeat_count_ >= 8) {
     // The 8 buffered values are the start of an RLE run: drop them from the buffer, and
@@ -36,22 +133,11 @@ void RleBitPackedEncoder::FlushBufferedGroup() {
     if (literal_open_) EndLiteralRun();
     return;
   }
-  if (!literal_open_) {
-    literal_header_pos_ = out_->size();
-    out_->PushByte(0);  // patched by EndLiteralRun
-    literal_open_ = true;
-    literal_groups_ = 0;
-  }
   // A group is always 8 values: pad a partial (final) group with zeros.
   for (int i = num_buffered_; i < 8; ++i) buffered_[i] = 0;
-  BitWriter bits(out_);
-  for (uint32_t v : buffered_) bits.Put(v, bit_width_);
-  bits.Flush();  // 8 * width bits: always whole bytes
-  ++literal_groups_;
+  PackGroup(buffered_);
   num_buffered_ = 0;
   repeat_count_ = 0;
-  // (63 << 1) | 1 = 127 is the largest header that fits the single reserved byte.
-  if (literal_groups_ == 63) EndLiteralRun();
 }
 
 void RleBitPackedEncoder::EndLiteralRun() {

@@ -81,7 +81,7 @@ EncodedRowGroup::~EncodedRowGroup() = default;
 EncodedRowGroup::EncodedRowGroup(EncodedRowGroup&&) noexcept = default;
 EncodedRowGroup& EncodedRowGroup::operator=(EncodedRowGroup&&) noexcept = default;
 uint64_t EncodedRowGroup::num_rows() const { return impl_ ? impl_->num_rows : 0; }
-uint64_t EncodedRowGroup::byte_size() const { return impl_ ? impl_->bytes.size() : 0; }
+uint64_t EncodedRowGroup::byte_size() const { return impl_ ? impl_->byte_size : 0; }
 
 // --- EncodeRowGroup ----------------------------------------------------------------------------
 
@@ -110,14 +110,16 @@ Result<EncodedRowGroup> EncodeRowGroup(const Schema& schema, const WriterOptions
   if (data.num_rows == 0) return EncodedRowGroup(std::move(impl));  // Append skips it
 
   EncoderContext context(options);
+  ByteBuffer& bytes = impl->parts.emplace_back();
   ColumnChunkContext ctx{&options, &context.state()->compressor, &context.state()->scratch,
-                         &impl->bytes};
+                         &bytes};
   impl->columns.resize(schema.columns.size());
   for (size_t i = 0; i < schema.columns.size(); ++i) {
     Status s = WriteColumnChunk(schema.columns[i], data.columns[i],
                                 static_cast<size_t>(data.num_rows), ctx, &impl->columns[i]);
     if (!s.ok()) return s;
   }
+  impl->byte_size = bytes.size();
   return EncodedRowGroup(std::move(impl));
 }
 
@@ -145,21 +147,19 @@ EncodedRowGroup JoinColumns(uint64_t num_rows, std::vector<EncodedColumn>&& colu
   auto impl = std::make_unique<EncodedRowGroup::Impl>();
   impl->num_rows = num_rows;
   if (num_rows == 0) return EncodedRowGroup(std::move(impl));  // Append skips it
-  size_t total = 0;
-  for (const EncodedColumn& c : columns) total += c.impl()->bytes.size();
-  impl->bytes.Reserve(total);
+  impl->parts.reserve(columns.size());
   impl->columns.reserve(columns.size());
   for (EncodedColumn& c : columns) {
     EncodedColumn::Impl& col = *c.impl();
-    const auto base = static_cast<int64_t>(impl->bytes.size());
-    impl->bytes.Append(col.bytes.data(), col.bytes.size());
+    const auto base = static_cast<int64_t>(impl->byte_size);
     format::ColumnChunk chunk = std::move(col.chunk);
     // Encoded alone, its offsets start at 0: shift them to where it lands in the row group.
     chunk.file_offset += base;
     chunk.meta_data.data_page_offset += base;
     if (chunk.meta_data.dictionary_page_offset) *chunk.meta_data.dictionary_page_offset += base;
     impl->columns.push_back(std::move(chunk));
-    col.bytes = ByteBuffer();  // give its memory back as we go
+    impl->byte_size += col.bytes.size();
+    impl->parts.push_back(std::move(col.bytes));  // its pages, not a copy of them
   }
   return EncodedRowGroup(std::move(impl));
 }
@@ -235,12 +235,15 @@ Status FileWriter::Append(EncodedRowGroup row_group) {
   }
   if (Status s = st.Start(); !s.ok()) return s;
   const int64_t base = static_cast<int64_t>(st.position);
-  if (Status s = st.Write(rg->bytes.data(), rg->bytes.size()); !s.ok()) return s;
+  for (const ByteBuffer& part : rg->parts) {
+    if (part.empty()) continue;
+    if (Status s = st.Write(part.data(), part.size()); !s.ok()) return s;
+  }
 
   format::RowGroup meta;
   meta.num_rows = static_cast<int64_t>(rg->num_rows);
   meta.file_offset = base;  // the first column chunk starts the row group
-  meta.total_compressed_size = static_cast<int64_t>(rg->bytes.size());
+  meta.total_compressed_size = static_cast<int64_t>(rg->byte_size);
   if (st.num_row_groups <= INT16_MAX) meta.ordinal = static_cast<int16_t>(st.num_row_groups);
   meta.columns = std::move(rg->columns);
   for (format::ColumnChunk& c : meta.columns) {

@@ -111,5 +111,78 @@ TEST(RleBitPacked, PutRepeatedMatchesPut) {
   }
 }
 
+// PutValues is a faster Put loop: the same bytes for any input, any split of it into calls,
+// and any mix with Put. Inputs: runs of every length around 8 and 63-group literal limits,
+// with values from a small alphabet so runs and near-runs (7 equal, then another) abound.
+TEST(RleBitPacked, PutValuesMatchesPut) {
+  std::mt19937 rng(7);
+  for (int trial = 0; trial < 400; ++trial) {
+    const int width = 1 + trial % 12;
+    std::vector<uint32_t> v;
+    const size_t target = 1 + rng() % 3000;
+    while (v.size() < target) {
+      const uint32_t value = rng() % std::min<uint32_t>(4, 1u << width);
+      const size_t run = rng() % 4 == 0 ? 1 + rng() % 40 : 1 + rng() % 9;
+      v.insert(v.end(), run, value);
+    }
+    ByteBuffer a;
+    RleBitPackedEncoder ea(&a, width);
+    for (uint32_t x : v) ea.Put(x);
+    ea.Finish();
+
+    ByteBuffer b;
+    RleBitPackedEncoder eb(&b, width);
+    for (size_t i = 0; i < v.size();) {
+      const size_t n = std::min(v.size() - i, static_cast<size_t>(1 + rng() % 700));
+      if (rng() % 5 == 0) {
+        for (size_t k = 0; k < n; ++k) eb.Put(v[i + k]);
+      } else {
+        eb.PutValues(v.data() + i, n);
+      }
+      i += n;
+    }
+    eb.Finish();
+    ASSERT_EQ(a.view(), b.view()) << "trial " << trial;
+    EXPECT_EQ(testing::DecodeRle(std::vector<uint8_t>(b.data(), b.data() + b.size()), width, v.size()), v)
+        << "trial " << trial;
+  }
+}
+
+// The size the writer plans pages and picks encodings by is the size written, exactly: runs
+// at the end, tails of one value after a run or after literals, 63-group literal runs, width 0.
+TEST(RleBitPacked, SizeIsTheEncodedSize) {
+  std::mt19937 rng(11);
+  for (int trial = 0; trial < 600; ++trial) {
+    const int width = trial % 14;
+    const uint32_t alphabet = width == 0 ? 1 : std::min<uint32_t>(1u << width, 2 + trial % 5);
+    std::vector<uint32_t> v;
+    const size_t target = rng() % 1200;
+    while (v.size() < target) {
+      const size_t run = rng() % 3 == 0 ? 1 + rng() % 100 : 1 + rng() % 9;
+      v.insert(v.end(), run, static_cast<uint32_t>(rng() % alphabet));
+    }
+    if (trial % 7 == 0) {  // long literal stretches: more than 63 groups without a run
+      for (size_t i = 0; i < 1100; ++i) v.push_back(static_cast<uint32_t>(i % 2) % alphabet);
+    }
+    ByteBuffer b;
+    RleBitPackedEncoder e(&b, width);
+    e.PutValues(v.data(), v.size());
+    e.Finish();
+    ASSERT_EQ(RleBitPackedSize(v, width), b.size()) << "trial " << trial << " n " << v.size();
+  }
+  EXPECT_EQ(RleBitPackedSize({}, 3), 0u);
+}
+
+TEST(RleBitPacked, PutValuesLongLiteralRunsAndEmptyInput) {
+  std::vector<uint32_t> v(2000);
+  for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<uint32_t>(i % 1000);
+  ByteBuffer b;
+  RleBitPackedEncoder e(&b, 10);
+  e.PutValues(v.data(), 0);
+  e.PutValues(v.data(), v.size());
+  e.Finish();
+  EXPECT_EQ(std::vector<uint8_t>(b.data(), b.data() + b.size()), Encode(v, 10));
+}
+
 }  // namespace
 }  // namespace sscan::parquet
