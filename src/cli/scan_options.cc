@@ -2,15 +2,15 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <thread>
 
 #include "cli/number_format.h"
+#include "common/cpus.h"
 #include "walk/exclude_filter.h"
 
 namespace sscan::cli {
 
 unsigned DefaultThreads() {
-  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  const unsigned cores = CpusAvailable();  // the job's CPUs, not the node's
   // A cold or network-filesystem scan waits on the disk or the metadata server, not on the
   // CPU, and wants many requests in flight: on a 2-core machine with a cold 1M-entry tree,
   // 32 threads were about 1.7x faster than 8 (README, Performance). A warm scan loses little

@@ -1,8 +1,8 @@
 #include "output/row_pipeline.h"
 
 #include <algorithm>
-#include <thread>
 
+#include "common/cpus.h"
 #include "output/scan_schema.h"
 
 namespace sscan::output {
@@ -19,7 +19,7 @@ struct RowPipeline::Job {
 
 namespace {
 
-size_t DefaultEncoders() { return std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4); }
+size_t DefaultEncoders() { return std::clamp<size_t>(CpusAvailable(), 1, 4); }
 
 }  // namespace
 

@@ -25,7 +25,6 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -39,6 +38,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "common/cpus.h"
 #include "common/json_limits.h"
 #include "common/utf8.h"
 #include "walk/dir_node.h"
@@ -54,19 +54,6 @@ namespace {
 // enough to spread an enormous directory over the workers, few enough to bound the memory of
 // segments parked behind a slow one.
 constexpr uint32_t kMaxSegmentsInFlight = 8;
-
-// CPUs this process may run on (its affinity mask: a Slurm job's allocation, a taskset).
-unsigned CpusAvailable() {
-  static const unsigned cpus = [] {
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0) {
-      return static_cast<unsigned>(CPU_COUNT(&set));
-    }
-    return std::max(1U, std::thread::hardware_concurrency());
-  }();
-  return cpus;
-}
 
 struct DevIno {
   uint64_t device;
