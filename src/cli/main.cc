@@ -108,11 +108,6 @@ static int Main(int argc, char** argv) {
   // thread freed: with 32 to 128 walker threads that was ~10 MB of peak RSS for nothing. The
   // walk allocates little per entry (a node per directory), so four arenas do not contend.
   mallopt(M_ARENA_MAX, 4);
-  // Below the mmap threshold, a freed column or page buffer went back to the kernel
-  // (madvise) as soon as 128 KiB lay free at the top of an arena, and the next row group
-  // faulted the same memory in again. Kept instead, it is reused: ~20% fewer page faults on
-  // a 1M-entry scan, the same peak RSS (what is kept is what the next row group needs).
-  mallopt(M_TRIM_THRESHOLD, 64 << 20);
   // Before anything else: a SIGINT/SIGTERM arriving while a scan starts up must still end in
   // a clean stop, not in the default action. Commands other than scan restore the default
   // behaviour after parsing.
