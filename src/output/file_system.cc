@@ -14,7 +14,10 @@ namespace {
 class PosixWritableFile final : public WritableFile {
  public:
   PosixWritableFile(int fd, std::string path, uint64_t initial)
-      : fd_(fd), path_(std::move(path)), size_(initial), written_(initial),
+      : fd_(fd),
+        path_(std::move(path)),
+        size_(initial),
+        written_(initial),
         writeback_from_(initial) {
     buffer_.reserve(kBufferSize);
   }

@@ -111,8 +111,7 @@ Result<EncodedRowGroup> EncodeRowGroup(const Schema& schema, const WriterOptions
 
   EncoderContext context(options);
   ByteBuffer& bytes = impl->parts.emplace_back();
-  ColumnChunkContext ctx{&options, &context.state()->compressor, &context.state()->scratch,
-                         &bytes};
+  ColumnChunkContext ctx{&options, &context.state()->compressor, &context.state()->scratch, &bytes};
   impl->columns.resize(schema.columns.size());
   for (size_t i = 0; i < schema.columns.size(); ++i) {
     Status s = WriteColumnChunk(schema.columns[i], data.columns[i],

@@ -143,7 +143,8 @@ TEST(RleBitPacked, PutValuesMatchesPut) {
     }
     eb.Finish();
     ASSERT_EQ(a.view(), b.view()) << "trial " << trial;
-    EXPECT_EQ(testing::DecodeRle(std::vector<uint8_t>(b.data(), b.data() + b.size()), width, v.size()), v)
+    EXPECT_EQ(
+        testing::DecodeRle(std::vector<uint8_t>(b.data(), b.data() + b.size()), width, v.size()), v)
         << "trial " << trial;
   }
 }
