@@ -11,15 +11,6 @@
 namespace sscan::parquet {
 namespace {
 
-size_t VarintSize(uint64_t v) {
-  size_t n = 1;
-  while (v >= 0x80) {
-    v >>= 7;
-    ++n;
-  }
-  return n;
-}
-
 // One routine for sizing and writing keeps the two in exact agreement. `out` null = size only.
 template <typename T>
 size_t EncodeOrSize(std::span<const T> values, ByteBuffer* out) {

@@ -35,15 +35,6 @@ bool GroupIsOneValue(const uint32_t* g) {
   return g[1] == v && g[2] == v && g[3] == v && g[4] == v && g[5] == v && g[6] == v && g[7] == v;
 }
 
-size_t VarintBytes(uint64_t v) {
-  size_t n = 1;
-  while (v >= 0x80) {
-    v >>= 7;
-    ++n;
-  }
-  return n;
-}
-
 }  // namespace
 
 size_t RleBitPackedSize(std::span<const uint32_t> values, int bit_width) {
@@ -59,7 +50,7 @@ size_t RleBitPackedSize(std::span<const uint32_t> values, int bit_width) {
     if (GroupIsOneValue(p + i)) {
       size_t end = i + 8;
       while (end < n && p[end] == p[i]) ++end;
-      bytes += VarintBytes(static_cast<uint64_t>(end - i) << 1) + value_bytes;
+      bytes += VarintSize(static_cast<uint64_t>(end - i) << 1) + value_bytes;
       literal_groups = 0;
       i = end;
     } else {
@@ -75,7 +66,7 @@ size_t RleBitPackedSize(std::span<const uint32_t> values, int bit_width) {
     bool one_value = true;
     for (size_t k = i + 1; k < n; ++k) one_value = one_value && p[k] == p[i];
     if (literal_groups == 0 && one_value) {
-      bytes += VarintBytes(static_cast<uint64_t>(n - i) << 1) + value_bytes;
+      bytes += VarintSize(static_cast<uint64_t>(n - i) << 1) + value_bytes;
     } else {
       bytes += (literal_groups == 0 ? 1 : 0) + group_bytes;
     }

@@ -45,6 +45,15 @@ enum class ThriftType : uint8_t {
 
 // Appends `v` as an unsigned LEB128 varint; returns the number of bytes written.
 size_t AppendVarint(ByteBuffer* out, uint64_t v);
+// Bytes AppendVarint/PutVarint write for `v` (1 to 10).
+inline size_t VarintSize(uint64_t v) {
+  size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
 // Writes the varint to `p` (at least 10 bytes of room); returns bytes written.
 inline size_t PutVarint(uint8_t* p, uint64_t v) {
   size_t n = 0;

@@ -30,6 +30,13 @@ TEST(Varint, HandComputed) {
                                                       0xFF, 0xFF, 0x01}));  // 9*7 + 1 bits
 }
 
+TEST(Varint, SizeIsWhatIsWritten) {
+  for (int bits = 0; bits <= 64; ++bits) {
+    const uint64_t top = bits == 64 ? UINT64_MAX : (uint64_t{1} << bits);
+    for (uint64_t v : {top - 1, top, top + 1}) EXPECT_EQ(VarintSize(v), Varint(v).size()) << v;
+  }
+}
+
 TEST(ZigZag, HandComputed) {
   EXPECT_EQ(ZigZag32(0), 0u);
   EXPECT_EQ(ZigZag32(-1), 1u);
