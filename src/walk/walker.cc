@@ -10,7 +10,8 @@
 //   EmitInOrder     hands segments to the sink in sequence order per directory, then
 //                   schedules the children they listed
 //   concurrency     Observe: as many workers as CPUs take tasks while tasks do not sleep
-//                   (cached metadata), all of them while they do (I/O)
+//                   (cached metadata), all of them while they do (I/O); locks spin only in
+//                   the former state
 //   Run             root row, resume frontier, then --follow-symlinks rounds
 //
 //      worker 1                         worker 2
@@ -38,6 +39,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "common/adaptive_mutex.h"
 #include "common/cpus.h"
 #include "common/json_limits.h"
 #include "common/utf8.h"
@@ -200,10 +202,18 @@ struct Walker::Impl {
     if (tasks == 0) return;
     const double per_task = static_cast<double>(total) / static_cast<double>(tasks);
     if (per_task >= kBlockingWaits) {
-      queue.SetActiveLimit(workers);
+      SetAllActive(workers, true);
     } else if (per_task <= kCachedWaits) {
-      queue.SetActiveLimit(std::min(workers, CpusAvailable()));
+      SetAllActive(workers, false);
     }
+  }
+
+  // All workers take tasks (I/O-bound), or only as many as cores. Locks spin only in the
+  // latter state: with every worker active a waiter that sleeps frees its core for another
+  // (adaptive_mutex.h).
+  void SetAllActive(unsigned workers, bool all) {
+    queue.SetActiveLimit(all ? workers : std::min(workers, CpusAvailable()));
+    AdaptiveMutex::SetSpinning(!all);
   }
 
   // --- tasks ------------------------------------------------------------------------------
@@ -902,6 +912,9 @@ void Walker::Run(const WalkStart& start) {
   m.next_id.store(std::max<uint64_t>(start.next_id, 1));
   std::vector<std::thread> workers;
   const unsigned n = effective_threads();
+  // Every worker takes tasks until the first concurrency decision: spin only if they are no
+  // more than the cores.
+  AdaptiveMutex::SetSpinning(n <= CpusAvailable());
   workers.reserve(n);
   for (unsigned i = 0; i < n; ++i) workers.emplace_back([&m, i, n] { m.WorkerMain(i, n); });
 
@@ -935,6 +948,7 @@ void Walker::Run(const WalkStart& start) {
   std::lock_guard lock(m.links_mutex);
   for (PendingLink& l : m.links) m.Unref(l.parent);
   m.links.clear();
+  AdaptiveMutex::SetSpinning(true);  // the default, for whatever runs after the walk
 }
 
 void Walker::RequestStop() {

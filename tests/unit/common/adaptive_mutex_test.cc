@@ -50,6 +50,42 @@ TEST(AdaptiveMutexTest, WaiterSleepsPastTheSpinAndWakes) {
   EXPECT_FALSE(acquired_early.load());
 }
 
+// A waiter that finds the lock taken spins first only while spinning is on; with it off it
+// sleeps at once, and either way it gets the lock once released.
+void WaitOnHeldLock(AdaptiveMutex* mu) {
+  std::atomic<bool> released{false};
+  std::atomic<bool> acquired_early{false};
+  mu->lock();
+  std::thread waiter([&] {
+    mu->lock();
+    if (!released.load()) acquired_early = true;
+    mu->unlock();
+  });
+  std::this_thread::sleep_for(std::chrono::nanoseconds(AdaptiveMutex::kSpinNanos) * 4);
+  released = true;
+  mu->unlock();
+  waiter.join();
+  EXPECT_FALSE(acquired_early.load());
+}
+
+TEST(AdaptiveMutexTest, SpinsOnlyWhileSpinningIsOn) {
+  ASSERT_TRUE(AdaptiveMutex::spinning());  // the default
+  AdaptiveMutex on;
+  WaitOnHeldLock(&on);
+  EXPECT_EQ(on.spins(), 1U);
+
+  AdaptiveMutex::SetSpinning(false);
+  AdaptiveMutex off;
+  WaitOnHeldLock(&off);
+  AdaptiveMutex::SetSpinning(true);
+  EXPECT_EQ(off.spins(), 0U);
+
+  AdaptiveMutex uncontended;
+  uncontended.lock();
+  uncontended.unlock();
+  EXPECT_EQ(uncontended.spins(), 0U);
+}
+
 TEST(AdaptiveMutexTest, TryLockFailsWhileHeld) {
   AdaptiveMutex mu;
   ASSERT_TRUE(mu.try_lock());
