@@ -137,13 +137,26 @@ def _check_new(engine: Engine, name: str, fp: str) -> None:
 
 
 def _check_roots(engine: Engine, snap: Snapshot, counts: dict) -> None:
-    """Files of overlapping scans read together (a scan's output beside its own chunks) hold
-    the same root twice and would count every shared entry twice in the history."""
+    """Files of overlapping scans read together (a scan's output beside its own chunks, or
+    scans of nested directories) would count every shared entry twice in the history."""
     distinct = engine.one("SELECT count(DISTINCT path) AS n FROM entries WHERE depth = 0")["n"]
     if counts["root_rows"] > distinct:
         raise CatalogError(f"snapshot {snap.spec} holds the same scan root "
                            f"{counts['root_rows'] - distinct + 1} times (files of overlapping "
                            "scans read together): import each scan's files on their own")
+    # Scans of a directory and of one inside it (/data and /data/lab): every entry under the
+    # inner root is in both. Sibling roots (one scan per top-level directory) are fine.
+    nested = engine.rows("""
+        WITH roots AS (SELECT DISTINCT path FROM entries WHERE depth = 0)
+        SELECT o.path AS outer_root, i.path AS inner_root FROM roots o, roots i
+        WHERE i.path <> o.path
+          AND starts_with(i.path, CASE WHEN o.path = '/' THEN '/' ELSE o.path || '/' END)
+        ORDER BY 1, 2 LIMIT 1""")
+    if nested:
+        raise CatalogError(f"snapshot {snap.spec} holds scan root {nested[0]['inner_root']} "
+                           f"inside scan root {nested[0]['outer_root']} (nested scans read "
+                           "together): its entries would count twice; import each scan's "
+                           "files on their own")
 
 
 def _copy_files(files: list[str], staging: str, progress) -> list[str]:

@@ -63,6 +63,29 @@ def test_same_snapshot_under_another_name_in_any_form(setup, catalog, tmp_path):
         refused(catalog, form, "again", words=["as 'chunks'"])
 
 
+def test_overlapping_scans_read_together(setup, catalog, scan_tree, tmp_path):
+    twice = tmp_path / "twice"
+    twice.mkdir()
+    for name in ("a.parquet", "b.parquet"):
+        (twice / name).write_bytes(setup["good"].read_bytes())
+    refused(catalog, str(twice / "*.parquet"), "twice",
+            words=["holds the same scan root 2 times", "import each scan's files on their own"])
+    nested = tmp_path / "nested"
+    nested.mkdir()
+    (nested / "outer.parquet").write_bytes(setup["good"].read_bytes())
+    inner = next(p for p in sorted(setup["tree"].iterdir()) if p.is_dir())
+    scan_tree(inner, nested / "inner.parquet")
+    refused(catalog, str(nested / "*.parquet"), "nested",
+            words=[f"holds scan root {inner} inside scan root {setup['tree']}",
+                   "nested scans read together"])
+    # Sibling roots (the seed's one scan per top-level directory) are one snapshot.
+    siblings = tmp_path / "siblings"
+    siblings.mkdir()
+    for d in ("d0", "d1"):
+        scan_tree(setup["tree"] / d, siblings / f"{d}.parquet")
+    import_ok(str(siblings / "*.parquet"), "siblings", catalog)
+
+
 def _truncated(setup, tmp_path):
     bad = tmp_path / "truncated.parquet"
     bad.write_bytes(setup["good"].read_bytes()[:-100])
