@@ -168,3 +168,48 @@ def test_compare_walkers_writes_table_json_and_chart(tmp_path, bench_binaries):
     assert any("peak RSS" in t["target"] for t in data["targets"])
     # Nothing of the scans is left beside the tree.
     assert sorted(p.name for p in tmp_path.iterdir()) == ["results", "tree"]
+
+
+AB = REPO / "bench" / "ab_builds.py"
+
+
+def test_ab_builds_compares_builds_round_by_round(tmp_path, bench_binaries):
+    make_tree(tmp_path / "tree", "--files", 500, "--no-sizes")
+    scanner = bench_binaries / "storage-scanner"
+    done = subprocess.run([sys.executable, AB, tmp_path / "tree", f"old={scanner}",
+                           f"new={scanner}", "--build", bench_binaries, "--rounds", "2",
+                           "--ref-threads", "2", "--", "-t", "2"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("warm cache, 2 rounds") and "entries)" in lines[0]
+    rows = {line.split()[0]: line.split() for line in lines[2:]}
+    assert set(rows) == {"ref_walk", "old", "new"}
+    assert float(rows["ref_walk"][-1]) > 0 and float(rows["old"][-1]) == 1.0  # old / old
+    assert "round 2/2" in done.stderr  # progress on stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tree"]  # no scan left behind
+
+
+def test_ab_builds_refuses_a_build_that_loses_rows(tmp_path, bench_binaries):
+    make_tree(tmp_path / "tree", "--files", 300, "--no-sizes")
+    lossy = tmp_path / "lossy.sh"
+    lossy.write_text(f'#!/bin/sh\nexec {bench_binaries / "storage-scanner"} "$@" --max-depth 1\n')
+    lossy.chmod(0o755)
+    done = subprocess.run([sys.executable, AB, tmp_path / "tree", f"lossy={lossy}",
+                           "--build", bench_binaries, "--rounds", "1"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1].startswith("ab_builds.py: error: lossy: ")
+    assert "entries, ref_walk counted" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("args, words", [
+    (["x"], "expected NAME=BINARY"),
+    (["a=/nonexistent"], "no such file"),
+    (["ref_walk=/bin/true"], "must differ"),
+])
+def test_ab_builds_usage_errors(tmp_path, args, words):
+    (tmp_path / "tree").mkdir()
+    done = subprocess.run([sys.executable, AB, tmp_path / "tree", *args],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and words in done.stderr, done.stderr
