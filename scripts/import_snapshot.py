@@ -61,7 +61,7 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("snapshot", metavar="SNAPSHOT",
                     help="a Parquet file, a quoted chunk glob, a directory of chunks or "
                          "shards, or a manifest (as analyze_scan.py reads them)")
-    ap.add_argument("name", metavar="NAME", type=_name,
+    ap.add_argument("name", metavar="NAME", type=catalog.name_argument,
                     help="the snapshot's name in the catalogue, e.g. lab_2026-11-25 (letters, "
                          "digits, '.', '_', '-'); it names a directory and a hive partition")
     ap.add_argument("--catalog", metavar="PATH", default=catalog.default_catalog(),
@@ -86,12 +86,6 @@ def parser() -> argparse.ArgumentParser:
                     help="DuckDB threads (default: one per core)")
     return ap
 
-
-def _name(text: str) -> str:
-    try:
-        return catalog.check_name(text)
-    except ValueError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def _time(text: str) -> int:

@@ -46,17 +46,11 @@ def parser() -> argparse.ArgumentParser:
         description="Remove a snapshot from the history catalogue of "
                     "scripts/import_snapshot.py.",
         epilog=EPILOG)
-    ap.add_argument("name", metavar="NAME", type=_name, help="the snapshot's name, as imported")
+    ap.add_argument("name", metavar="NAME", type=catalog.name_argument, help="the snapshot's name, as imported")
     ap.add_argument("--catalog", metavar="PATH", default=catalog.default_catalog(),
                     help="the catalogue's DuckDB file (default: %(default)s)")
     return ap
 
-
-def _name(text: str) -> str:
-    try:
-        return catalog.check_name(text)
-    except ValueError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def run(args: argparse.Namespace) -> int:

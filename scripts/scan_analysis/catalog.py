@@ -26,8 +26,10 @@ import never opens it for writing, so the file stays byte for byte what it was.
 """
 from __future__ import annotations
 
+import argparse
 import os
 import re
+from typing import Callable
 
 import duckdb
 
@@ -92,6 +94,14 @@ def check_name(name: str) -> str:
     return name
 
 
+def name_argument(text: str) -> str:
+    """check_name as an argparse type: an invalid NAME is a usage error (status 2)."""
+    try:
+        return check_name(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
 def check_file(catalog: str, must_exist: bool) -> bool:
     """True when `catalog` exists and looks like a DuckDB database; False when it does not
     exist (and need not); CatalogError otherwise. Reads 12 bytes, opens nothing in DuckDB:
@@ -137,6 +147,35 @@ def attach(engine: Engine, catalog: str, read_only: bool) -> None:
 
 def detach(engine: Engine) -> None:
     engine.con.execute(f"DETACH {ALIAS}")
+
+
+def write(engine: Engine, catalog: str, change: Callable[[], None],
+          move: tuple[str, str] | None = None) -> bool:
+    """Runs change() in one read-write transaction of the catalogue and, just before COMMIT,
+    renames the store directory move[0] to move[1] when it exists, so that the catalogue and its
+    store change together: on any failure the transaction is rolled back and the directory
+    renamed back. A crash between the rename and COMMIT leaves only a directory the catalogue
+    does not list. Returns whether the directory was renamed."""
+    attach(engine, catalog, read_only=False)
+    moved = False
+    try:
+        engine.con.execute("BEGIN TRANSACTION")
+        change()
+        if move is not None and os.path.lexists(move[0]):
+            os.rename(move[0], move[1])
+            moved = True
+        engine.con.execute("COMMIT")
+    except BaseException:
+        try:
+            engine.con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
+        if moved:
+            os.rename(move[1], move[0])
+        detach(engine)
+        raise
+    detach(engine)
+    return moved
 
 
 def create_schema(engine: Engine) -> None:

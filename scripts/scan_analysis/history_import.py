@@ -193,11 +193,9 @@ _BY_KIND, _BY_UID, _BY_TYPE = 3, 5, 6
 
 
 def _commit(engine: Engine, req: ImportRequest, row: dict, staging: str) -> None:
-    catalog.attach(engine, req.catalog, read_only=False)
     final = catalog.snapshot_dir(req.catalog, req.name)
-    renamed = False
-    try:
-        engine.con.execute("BEGIN TRANSACTION")
+
+    def record() -> None:
         catalog.create_schema(engine)
         _check_new(engine, req.name, row["fingerprint"])  # another import may have won
         taken = datetime.datetime.fromtimestamp(row["taken_at"], datetime.timezone.utc)
@@ -225,16 +223,5 @@ def _commit(engine: Engine, req: ImportRequest, row: dict, staging: str) -> None
             WHERE g = {_BY_TYPE}""")
         if os.path.lexists(final):  # an orphan of an import that crashed before COMMIT
             shutil.rmtree(final)
-        os.rename(staging, final)
-        renamed = True
-        engine.con.execute("COMMIT")
-    except BaseException:
-        try:
-            engine.con.execute("ROLLBACK")
-        except duckdb.Error:
-            pass
-        if renamed:
-            os.rename(final, staging)
-        catalog.detach(engine)
-        raise
-    catalog.detach(engine)
+
+    catalog.write(engine, req.catalog, record, move=(staging, final))

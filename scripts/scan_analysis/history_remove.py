@@ -20,8 +20,6 @@ from __future__ import annotations
 import os
 import shutil
 
-import duckdb
-
 from . import catalog
 from .catalog import ALIAS, CatalogError
 from .engine import Engine, sql_str
@@ -41,30 +39,16 @@ def run(engine: Engine, catalog_path: str, name: str) -> dict:
 
     final = catalog.snapshot_dir(catalog_path, name)
     doomed = os.path.join(catalog.store_dir(catalog_path), f".{name}.removed-{os.getpid()}")
-    catalog.attach(engine, catalog_path, read_only=False)
-    moved = False
-    try:
-        engine.con.execute("BEGIN TRANSACTION")
+
+    def delete() -> None:
+        nonlocal row
         row = _find(engine, catalog_path, name)  # another command may have removed it
         quoted = sql_str(name)
         for table in TABLES:
             engine.con.execute(f"DELETE FROM {ALIAS}.{table} WHERE snapshot = {quoted}")
         engine.con.execute(f"DELETE FROM {ALIAS}.snapshots WHERE name = {quoted}")
-        if os.path.lexists(final):
-            os.rename(final, doomed)
-            moved = True
-        engine.con.execute("COMMIT")
-    except BaseException:
-        try:
-            engine.con.execute("ROLLBACK")
-        except duckdb.Error:
-            pass
-        if moved:
-            os.rename(doomed, final)
-        catalog.detach(engine)
-        raise
-    catalog.detach(engine)
-    if moved:
+
+    if catalog.write(engine, catalog_path, delete, move=(final, doomed)):
         shutil.rmtree(doomed, ignore_errors=True)
     return row
 
