@@ -117,7 +117,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         row = history_import.run(eng, history_import.ImportRequest(
             catalog=os.path.abspath(args.catalog), name=args.name, snap=snap, date=args.date,
-            copy=args.copy, allow_partial=args.allow_partial), progress)
+            copy=args.copy, allow_partial=args.allow_partial), progress,
+            lambda line: print(f"{PROG}: {line}", file=sys.stderr))
     finally:
         eng.close()
     partial = "" if row["completed"] else " (PARTIAL: the scan is incomplete)"

@@ -56,7 +56,8 @@ def parser() -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     eng = engine.Engine(engine.default_memory_limit(), None, None)
     try:
-        row = history_remove.run(eng, os.path.abspath(args.catalog), args.name)
+        row = history_remove.run(eng, os.path.abspath(args.catalog), args.name,
+                                 lambda line: print(f"{PROG}: {line}", file=sys.stderr))
     finally:
         eng.close()
     kept = ("its copied rows with it" if row["copied"]

@@ -96,6 +96,8 @@ def run(args: argparse.Namespace) -> int:
     eng = engine.Engine(args.memory_limit, args.temp_dir, None)
     try:
         catalog.attach(eng, args.catalog, read_only=True)
+        catalog.recover_attached(eng, os.path.abspath(args.catalog),
+                                 lambda line: print(f"{PROG}: {line}", file=sys.stderr))
         if args.export_hive:
             return _export(eng, args)
         pair = (args.from_name, args.to_name) if args.from_name else None

@@ -29,6 +29,8 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
+import socket
 from typing import Callable
 
 import duckdb
@@ -84,6 +86,66 @@ def store_dir(catalog: str) -> str:
 
 def snapshot_dir(catalog: str, name: str) -> str:
     return os.path.join(store_dir(catalog), name)
+
+
+# Work in progress in the store: an import's staging directory (tmp) and a removed snapshot's
+# directory waiting to be deleted (removed), named for the process that made them. Hidden
+# (leading dot): no command reads them as snapshots.
+_IN_PROGRESS = re.compile(
+    r"^\.(?P<name>.+)\.(?P<kind>tmp|removed)-(?P<pid>\d+)(?:@(?P<host>.*))?$")
+
+
+def in_progress_dir(catalog: str, name: str, kind: str) -> str:
+    """STORE/.NAME.KIND-PID@HOST for this process; KIND is "tmp" or "removed"."""
+    return os.path.join(store_dir(catalog),
+                        f".{name}.{kind}-{os.getpid()}@{socket.gethostname()}")
+
+
+def recover(catalog: str, listed: set[str]) -> list[str]:
+    """Finishes what an import or removal killed half-way left in the store (`listed`: the
+    snapshot names the catalogue holds now); returns one line per directory it handled.
+
+    Only directories of processes that no longer run on this host are touched:
+      - .NAME.tmp-PID      an import that died before COMMIT: deleted;
+      - .NAME.removed-PID  a removal that died after moving NAME's directory aside: moved
+                           back when the catalogue still lists NAME (the removal never
+                           reached COMMIT), else deleted (it did; only the clean-up was left).
+    Failures are reported in the returned lines, not raised: the command goes on."""
+    store = store_dir(catalog)
+    try:
+        entries = sorted(os.listdir(store))
+    except OSError:
+        return []
+    host = socket.gethostname()
+    done = []
+    for entry in entries:
+        m = _IN_PROGRESS.match(entry)
+        if m is None or m["host"] not in (None, host) or _running(int(m["pid"])):
+            continue
+        path = os.path.join(store, entry)
+        final = snapshot_dir(catalog, m["name"])
+        try:
+            if m["kind"] == "removed" and m["name"] in listed and not os.path.lexists(final):
+                os.rename(path, final)
+                done.append(f"restored {final}: removing {m['name']} was interrupted before "
+                            "the catalogue recorded it")
+            else:
+                shutil.rmtree(path)
+                what = "an import" if m["kind"] == "tmp" else f"removing {m['name']}"
+                done.append(f"deleted {path}, left by {what} that was interrupted")
+        except OSError as e:
+            done.append(f"cannot clean up {path}: {e.strerror}")
+    return done
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def check_name(name: str) -> str:
@@ -180,6 +242,12 @@ def write(engine: Engine, catalog: str, change: Callable[[], None],
 
 def create_schema(engine: Engine) -> None:
     engine.con.execute(SCHEMA)
+
+
+def recover_attached(engine: Engine, catalog: str, report: Callable[[str], None]) -> None:
+    """recover() for the attached catalogue, each line handed to report()."""
+    for line in recover(catalog, {r["name"] for r in snapshots(engine)}):
+        report(line)
 
 
 def snapshots(engine: Engine) -> list[dict]:

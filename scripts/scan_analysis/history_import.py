@@ -10,7 +10,8 @@ Order matters, so that a refusal or a failure leaves the catalogue exactly as it
   3. commit    one read-write transaction inserts the rows; the staging directory is renamed
                to STORE/NAME just before COMMIT and renamed back out of the way if COMMIT
                fails. A crash in between leaves at most an orphan directory, which the next
-               import of that name replaces.
+               import of that name replaces; a crash before leaves the staging directory,
+               which the next catalogue command deletes (catalog.recover).
 
 The same snapshot is recognised by its fingerprint: a hash of every data file's size and last
 64 KiB (the Parquet footer: row groups and their statistics), in sorted order — so the same
@@ -55,9 +56,11 @@ def fingerprint(files: list[str]) -> str:
     return hashlib.sha256("\n".join(sorted(digests)).encode()).hexdigest()
 
 
-def run(engine: Engine, req: ImportRequest, progress=lambda message: None) -> dict:
+def run(engine: Engine, req: ImportRequest, progress=lambda message: None,
+        report=lambda line: None) -> dict:
     """Imports req.snap as req.name; returns the catalogue's row for it. Raises CatalogError
-    (refusals), SnapshotError (unreadable snapshot) or duckdb.Error, changing nothing."""
+    (refusals), SnapshotError (unreadable snapshot) or duckdb.Error, changing nothing.
+    report() gets a line for each leftover of an interrupted command it cleaned up first."""
     exists = catalog.check_file(req.catalog, must_exist=False)
     snap = req.snap
     if not snap.completed and not req.allow_partial:
@@ -71,9 +74,13 @@ def run(engine: Engine, req: ImportRequest, progress=lambda message: None) -> di
     if exists:
         catalog.attach(engine, req.catalog, read_only=True)
         try:
+            catalog.recover_attached(engine, req.catalog, report)
             _check_new(engine, req.name, fp)
         finally:
             catalog.detach(engine)
+    else:
+        for line in catalog.recover(req.catalog, set()):
+            report(line)
     counts = row_counts(engine)
     _check_roots(engine, snap, counts)
     info = scan_info(engine, snap, req.date)
@@ -81,7 +88,7 @@ def run(engine: Engine, req: ImportRequest, progress=lambda message: None) -> di
         raise CatalogError(f"snapshot {snap.spec} records no start time: give --date")
 
     made = _make_dirs(catalog.store_dir(req.catalog))
-    staging = os.path.join(catalog.store_dir(req.catalog), f".{req.name}.tmp-{os.getpid()}")
+    staging = catalog.in_progress_dir(req.catalog, req.name, "tmp")
     os.mkdir(staging)
     try:
         copied = _copy_files(snap.files, staging, progress) if req.copy else None

@@ -10,15 +10,18 @@ Order, so that a refusal or a failure leaves the catalogue as it was:
   2. commit    one read-write transaction deletes its rows; its store directory is renamed
                out of the way (STORE/.NAME.removed-PID) just before COMMIT and renamed back
                if COMMIT fails;
-  3. clean up  the renamed directory is deleted. A crash before this leaves only that hidden
-               directory, which no command reads; delete it by hand.
+  3. clean up  the renamed directory is deleted.
+
+A removal killed between 2 and 3 leaves the hidden directory behind; the next import, removal
+or history report puts it back (the removal never reached COMMIT) or deletes it (it did): see
+catalog.recover.
 
 Removing a name frees it, and the snapshot's fingerprint, for a later import.
 """
 from __future__ import annotations
 
-import os
 import shutil
+from typing import Callable
 
 from . import catalog
 from .catalog import ALIAS, CatalogError
@@ -27,18 +30,21 @@ from .engine import Engine, sql_str
 TABLES = ("snapshot_top_level", "snapshot_owners", "snapshot_types")
 
 
-def run(engine: Engine, catalog_path: str, name: str) -> dict:
+def run(engine: Engine, catalog_path: str, name: str,
+        report: Callable[[str], None] = lambda line: None) -> dict:
     """Removes snapshot `name`; returns its catalogue row as it was. Raises CatalogError (no
-    such catalogue or snapshot) or duckdb.Error/OSError, changing nothing."""
+    such catalogue or snapshot) or duckdb.Error/OSError, changing nothing in the catalogue.
+    report() gets a line for each leftover of an interrupted command it cleaned up first."""
     catalog.check_file(catalog_path, must_exist=True)
     catalog.attach(engine, catalog_path, read_only=True)
     try:
+        catalog.recover_attached(engine, catalog_path, report)
         row = _find(engine, catalog_path, name)
     finally:
         catalog.detach(engine)
 
     final = catalog.snapshot_dir(catalog_path, name)
-    doomed = os.path.join(catalog.store_dir(catalog_path), f".{name}.removed-{os.getpid()}")
+    doomed = catalog.in_progress_dir(catalog_path, name, "removed")
 
     def delete() -> None:
         nonlocal row

@@ -1,14 +1,17 @@
 """remove_snapshot.py: a snapshot leaves every catalogue table and the store, the others and
 its own Parquet files stay, the name and the snapshot can be imported again; refusals and a
 failure leave the catalogue and its store byte for byte as they were."""
+import json
+import os
 import pathlib
+import socket
 import subprocess
 
 import duckdb
 import pytest
 
 import treegen
-from history_harness import REPO, fingerprint, history_json, import_ok, run, store_of
+from history_harness import HISTORY, REPO, fingerprint, history_json, import_ok, run, store_of
 
 REMOVE = REPO / "scripts" / "remove_snapshot.py"
 TABLES = ("snapshots", "snapshot_top_level", "snapshot_owners", "snapshot_types")
@@ -113,3 +116,69 @@ def test_a_store_that_cannot_change_leaves_the_catalogue_as_it_was(catalog):
     finally:
         subprocess.run(["chattr", "-i", str(store)], check=True)
     assert all(set(v) == {"jan", "feb"} for v in rows_per_table(catalog).values())
+
+
+# --- leftovers of a command killed half-way (catalog.recover) -------------------------------
+# A kill leaves the store in one of the states below; the tests make each state directly (a
+# real kill lands in a window of microseconds) with the pid of a process that has exited.
+
+
+def dead_pid() -> int:
+    proc = subprocess.Popen(["true"])
+    proc.wait()
+    return proc.pid
+
+
+def report_lines(proc) -> list:
+    return [line for line in proc.stderr.splitlines() if line.startswith("snapshot_history.py")
+            or line.startswith("remove_snapshot.py") or line.startswith("import_snapshot.py")]
+
+
+def test_removal_killed_before_commit_is_undone_by_the_next_command(catalog):
+    # The directory was moved aside, the transaction never committed: jan is still listed.
+    store = store_of(catalog)
+    (store / "jan").rename(store / f".jan.removed-{dead_pid()}")
+    proc = run(HISTORY, "--catalog", catalog, "--json", "--memory-limit", "512MB")
+    assert proc.returncode == 0, proc.stderr
+    assert len(report_lines(proc)) == 1 and "restored" in proc.stderr, proc.stderr
+    assert sorted(p.name for p in store.iterdir()) == ["feb", "jan"]
+    report = json.loads(proc.stdout)
+    assert [s["name"] for s in report["snapshots"]] == ["jan", "feb"]
+    # jan works as before: it can be removed, leaving nothing behind.
+    proc = run(REMOVE, "jan", "--catalog", catalog)
+    assert proc.returncode == 0 and report_lines(proc) == [], proc.stderr
+    assert sorted(p.name for p in store.iterdir()) == ["feb"]
+
+
+def test_removal_killed_after_commit_is_finished_by_the_next_command(scans, catalog):
+    store = store_of(catalog)
+    assert run(REMOVE, "jan", "--catalog", catalog).returncode == 0
+    leftover = store / f".jan.removed-{dead_pid()}@{socket.gethostname()}"
+    (leftover / "rows").mkdir(parents=True)  # committed, not yet deleted
+    proc = run(REMOVE, "feb", "--catalog", catalog)
+    assert proc.returncode == 0, proc.stderr
+    assert len(report_lines(proc)) == 1 and f"deleted {leftover}" in proc.stderr, proc.stderr
+    assert list(store.iterdir()) == []
+    import_ok(scans["first"], "jan", catalog, "--date", "2026-01-15")  # the name is free
+
+
+def test_import_killed_before_commit_leaves_nothing_after_the_next_command(scans, catalog):
+    store = store_of(catalog)
+    staging = store / f".mar.tmp-{dead_pid()}@{socket.gethostname()}"
+    (staging / "rows").mkdir(parents=True)
+    proc = run(REMOVE, "jan", "--catalog", catalog)
+    assert proc.returncode == 0 and f"deleted {staging}" in proc.stderr, proc.stderr
+    assert sorted(p.name for p in store.iterdir()) == ["feb"]
+
+
+def test_leftovers_of_running_or_foreign_processes_are_left_alone(scans, catalog):
+    store = store_of(catalog)
+    running = store / f".jan.removed-{os.getpid()}"  # this test's own process: alive
+    other_host = store / f".mar.tmp-{dead_pid()}@not-{socket.gethostname()}"
+    for d in (running, other_host):
+        d.mkdir()
+    before = fingerprint(catalog)
+    history_json(catalog)
+    assert fingerprint(catalog) == before
+    assert sorted(p.name for p in store.iterdir()) == sorted(
+        ["jan", "feb", running.name, other_host.name])
