@@ -106,7 +106,9 @@ Status WriteDataPages(const ColumnSpec& spec, const ColumnData& data, size_t num
   return Status::Ok();
 }
 
-// Data pages of RLE_DICTIONARY indices: each page body is [levels] <bit width byte> <RLE>.
+// Data pages of RLE_DICTIONARY indices: each page body is [levels] <bit width byte> <RLE>,
+// bit-packed hybrid or RLE runs only, whichever compresses smaller (rle_bit_packed.h).
+// `estimated_bytes`: the hybrid's size of all indices (sizes the pages).
 Status WriteDictionaryIndexPages(const ColumnSpec& spec, const ColumnData& data, size_t num_rows,
                                  std::span<const uint32_t> dense_indices, size_t num_entries,
                                  size_t estimated_bytes, ColumnChunkContext& ctx,

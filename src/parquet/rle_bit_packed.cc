@@ -35,6 +35,19 @@ bool GroupIsOneValue(const uint32_t* g) {
   return g[1] == v && g[2] == v && g[3] == v && g[4] == v && g[5] == v && g[6] == v && g[7] == v;
 }
 
+// Calls emit(value, count) for each run of equal values in order.
+template <typename Emit>
+void ForEachRun(std::span<const uint32_t> values, Emit emit) {
+  const uint32_t* p = values.data();
+  const size_t n = values.size();
+  for (size_t i = 0; i < n;) {
+    size_t end = i + 1;
+    while (end < n && p[end] == p[i]) ++end;
+    emit(p[i], end - i);
+    i = end;
+  }
+}
+
 }  // namespace
 
 size_t RleBitPackedSize(std::span<const uint32_t> values, int bit_width) {
@@ -71,6 +84,27 @@ size_t RleBitPackedSize(std::span<const uint32_t> values, int bit_width) {
       bytes += (literal_groups == 0 ? 1 : 0) + group_bytes;
     }
   }
+  return bytes;
+}
+
+void EncodeRleRuns(std::span<const uint32_t> values, int bit_width, ByteBuffer* out) {
+  assert(bit_width >= 0 && bit_width <= 32);
+  const int value_bytes = (bit_width + 7) / 8;
+  ForEachRun(values, [&](uint32_t v, size_t count) {
+    AppendVarint(out, static_cast<uint64_t>(count) << 1);
+    for (int b = 0; b < value_bytes; ++b) {
+      out->PushByte(static_cast<uint8_t>(v));
+      v >>= 8;
+    }
+  });
+}
+
+size_t RleRunsSize(std::span<const uint32_t> values, int bit_width) {
+  const size_t value_bytes = static_cast<size_t>(bit_width + 7) / 8;
+  size_t bytes = 0;
+  ForEachRun(values, [&](uint32_t, size_t count) {
+    bytes += VarintSize(static_cast<uint64_t>(count) << 1) + value_bytes;
+  });
   return bytes;
 }
 

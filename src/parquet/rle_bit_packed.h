@@ -13,6 +13,14 @@
 // bit-packed groups. A bit-packed run's header byte is reserved before its groups are known,
 // so a run is capped at 63 groups (504 values) to keep that header one byte.
 //
+// EncodeRleRuns writes the same encoding with another policy, RLE runs only (every run of
+// equal values, however short, is one RLE run): larger before compression where runs are
+// short, but each value stays byte-aligned, so a general-purpose compressor finds what
+// repeats. Dictionary indices of parent directories (runs of a few rows, each index one more
+// than the last) compress to half the bytes of the bit-packed form with zstd; DuckDB's writer
+// only ever writes this form. The writer picks the smaller per column chunk
+// (column_chunk_writer.cc).
+//
 // Allocation: none beyond the output ByteBuffer's growth. Thread safety: one owner.
 #pragma once
 
@@ -27,6 +35,12 @@ namespace sscan::parquet {
 // Exactly the bytes a fresh encoder writes for `values` (PutValues, then Finish), computed
 // without writing them: the writer sizes dictionary candidates and pages with it.
 size_t RleBitPackedSize(std::span<const uint32_t> values, int bit_width);
+
+// RLE runs only (see above): appends to `out`. REQUIRES: 0 <= bit_width <= 32, every value
+// fits in bit_width bits.
+void EncodeRleRuns(std::span<const uint32_t> values, int bit_width, ByteBuffer* out);
+// Exactly the bytes EncodeRleRuns appends.
+size_t RleRunsSize(std::span<const uint32_t> values, int bit_width);
 
 class RleBitPackedEncoder {
  public:

@@ -185,5 +185,44 @@ TEST(RleBitPacked, PutValuesLongLiteralRunsAndEmptyInput) {
   EXPECT_EQ(std::vector<uint8_t>(b.data(), b.data() + b.size()), Encode(v, 10));
 }
 
+// --- RLE runs only (EncodeRleRuns) ----------------------------------------------------------
+
+std::vector<uint8_t> EncodeRuns(const std::vector<uint32_t>& values, int width) {
+  ByteBuffer b;
+  EncodeRleRuns(values, width, &b);
+  return {b.data(), b.data() + b.size()};
+}
+
+TEST(RleRuns, EveryRunIsAnRleRunHoweverShort) {
+  // 5 x1 | 6 x2 | 7 x1 at width 12 (two value bytes): headers 2, 4, 2.
+  EXPECT_EQ(EncodeRuns({5, 6, 6, 7}, 12),
+            (std::vector<uint8_t>{0x02, 0x05, 0x00, 0x04, 0x06, 0x00, 0x02, 0x07, 0x00}));
+  // A run of 200: the header 400 takes a two-byte varint.
+  EXPECT_EQ(EncodeRuns(std::vector<uint32_t>(200, 1), 1), (std::vector<uint8_t>{0x90, 0x03, 0x01}));
+  EXPECT_EQ(EncodeRuns(std::vector<uint32_t>(3, 0), 0), (std::vector<uint8_t>{0x06}));
+  EXPECT_TRUE(EncodeRuns({}, 5).empty());
+}
+
+// The reference decoder reads it back exactly, at every width, and RleRunsSize is its size.
+TEST(RleRuns, RoundTripAndSizeEveryWidth) {
+  std::mt19937_64 rng(13);
+  for (int width = 0; width <= 32; ++width) {
+    const uint64_t limit = width == 32 ? UINT32_MAX : (uint64_t{1} << width) - 1;
+    for (size_t n : {1u, 2u, 7u, 8u, 9u, 100u, 5000u}) {
+      std::vector<uint32_t> values;
+      while (values.size() < n) {
+        const uint32_t v = static_cast<uint32_t>(limit == 0 ? 0 : rng() % (limit + 1));
+        const size_t run = rng() % 3 == 0 ? 1 + rng() % 300 : 1 + rng() % 3;
+        for (size_t i = 0; i < run && values.size() < n; ++i) values.push_back(v);
+      }
+      const std::vector<uint8_t> bytes = EncodeRuns(values, width);
+      bool exact = false;
+      EXPECT_EQ(testing::DecodeRle(bytes, width, n, &exact), values) << width << " " << n;
+      EXPECT_TRUE(exact) << "trailing bytes, width " << width << " n " << n;
+      EXPECT_EQ(RleRunsSize(values, width), bytes.size()) << width << " " << n;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace sscan::parquet

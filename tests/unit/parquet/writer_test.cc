@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -14,6 +16,7 @@
 #include <vector>
 
 #include "parquet/encoded_row_group.h"
+#include "parquet/rle_bit_packed.h"
 
 namespace sscan::parquet {
 namespace {
@@ -224,6 +227,46 @@ TEST(EncodeRowGroup, DictionaryFormIsCompactedToUsedEntries) {
   ASSERT_TRUE(m.dictionary_page_offset.has_value());
   EXPECT_EQ(*m.statistics.min_value, "/used/a");
   EXPECT_EQ(*m.statistics.max_value, "/used/b");
+}
+
+// Dictionary indices are written in whichever run layout is smaller after compression (here
+// none, so smaller as they are): RLE runs only for parent-directory-like indices (short runs,
+// each index one more than the last), the bit-packed hybrid for indices without runs.
+TEST(EncodeRowGroup, DictionaryIndicesTakeTheSmallerRunLayout) {
+  std::vector<std::string> names;
+  for (int i = 0; i < 3000; ++i) names.push_back("/d/" + std::to_string(i));
+  Strings dict(names);
+  std::vector<uint32_t> runs;  // 0 x1, 1 x2, ... 7 x8, 8 x1, ...: short runs, increasing
+  for (uint32_t i = 0; runs.size() < 12000; ++i) runs.insert(runs.end(), 1 + i % 8, i);
+  std::vector<uint32_t> scattered;  // 8 entries, never twice in a row
+  for (uint32_t i = 0; i < 12000; ++i) scattered.push_back((i * 5 + i / 8) % 8);
+  for (const std::vector<uint32_t>* indices : {&runs, &scattered}) {
+    ColumnData c;
+    c.dict_offsets = dict.offsets;
+    c.dict_data = dict.data;
+    c.indices = *indices;
+    WriterOptions o;
+    o.codec = Codec::kUncompressed;
+    Result<EncodedRowGroup> r = EncodeRowGroup(
+        OneColumn(PhysicalType::kByteArray, LogicalType::kString), o, Rows(indices->size(), c));
+    ASSERT_TRUE(r.ok());
+    // The writer compacts the dictionary to the entries used, in order of first use: both
+    // inputs already are, so the written indices are the input's.
+    const uint32_t used = *std::max_element(indices->begin(), indices->end()) + 1;
+    const int width = std::bit_width(used - 1);
+    ByteBuffer hybrid;
+    RleBitPackedEncoder e(&hybrid, width);
+    e.PutValues(indices->data(), indices->size());
+    e.Finish();
+    ByteBuffer runs_only;
+    EncodeRleRuns(*indices, width, &runs_only);
+    const bool want_runs = indices == &runs;
+    ASSERT_EQ(runs_only.size() < hybrid.size(), want_runs);  // the premise of each case
+    std::string body(1, static_cast<char>(width));
+    body.append(want_runs ? runs_only.view() : hybrid.view());
+    const std::string bytes = BytesOf(*r);
+    EXPECT_EQ(bytes.substr(bytes.size() - body.size()), body) << (want_runs ? "runs" : "hybrid");
+  }
 }
 
 // The file a prefixed column makes is byte for byte the file of the joined values in plain
