@@ -51,17 +51,28 @@ TEST(AdaptiveMutexTest, WaiterSleepsPastTheSpinAndWakes) {
 }
 
 // A waiter that finds the lock taken spins first only while spinning is on; with it off it
-// sleeps at once, and either way it gets the lock once released.
-void WaitOnHeldLock(AdaptiveMutex* mu) {
+// sleeps at once, and either way it gets the lock once released. The lock is held until the
+// waiter is about to take it and then until `until()` holds (at most 10 s): waiting for the
+// spin itself, not for a fixed time, keeps a loaded machine (a waiter started late) from
+// failing the test.
+template <typename Until>
+void WaitOnHeldLock(AdaptiveMutex* mu, Until until) {
   std::atomic<bool> released{false};
   std::atomic<bool> acquired_early{false};
+  std::atomic<bool> locking{false};
   mu->lock();
   std::thread waiter([&] {
+    locking = true;
     mu->lock();
     if (!released.load()) acquired_early = true;
     mu->unlock();
   });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!locking.load() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
   std::this_thread::sleep_for(std::chrono::nanoseconds(AdaptiveMutex::kSpinNanos) * 4);
+  while (!until() && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
   released = true;
   mu->unlock();
   waiter.join();
@@ -71,12 +82,12 @@ void WaitOnHeldLock(AdaptiveMutex* mu) {
 TEST(AdaptiveMutexTest, SpinsOnlyWhileSpinningIsOn) {
   ASSERT_TRUE(AdaptiveMutex::spinning());  // the default
   AdaptiveMutex on;
-  WaitOnHeldLock(&on);
+  WaitOnHeldLock(&on, [&] { return on.spins() > 0; });
   EXPECT_EQ(on.spins(), 1U);
 
   AdaptiveMutex::SetSpinning(false);
   AdaptiveMutex off;
-  WaitOnHeldLock(&off);
+  WaitOnHeldLock(&off, [] { return true; });
   AdaptiveMutex::SetSpinning(true);
   EXPECT_EQ(off.spins(), 0U);
 
