@@ -160,8 +160,14 @@ TEST(ChunkedOutputTest, HeartbeatRewritesTheManifestWhenNoChunkIsDue) {
     auto out = ChunkedOutput::Open(h.paths, h.Config(), co, m, {});
     ASSERT_TRUE(out.ok());
     const int after_open = h.fs.operations();
-    // No rows at all: a stalled filesystem. Only the heartbeat writes.
+    // No rows at all: a stalled filesystem. Only the heartbeat writes. Waiting for the writes
+    // (10 s at most) rather than a fixed time: a loaded machine may run the heartbeat late.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    while (heartbeat.count() < 1000 && h.fs.operations() - after_open < 2 * 4 &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
     const int written = h.fs.operations() - after_open;
     if (heartbeat.count() < 1000) {
       EXPECT_GE(written, 2 * 4) << "at least two heartbeats (temp, write, sync, rename, ...)";
