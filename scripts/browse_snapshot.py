@@ -138,7 +138,8 @@ def _usage_error(args: argparse.Namespace) -> str | None:
 def locate_snapshot(args: argparse.Namespace) -> locate.Located:
     if args.catalog:
         return locate.from_catalog(os.path.abspath(args.catalog), args.snapshot,
-                                   args.cache_dir)
+                                   args.cache_dir,
+                                   lambda line: print(f"{PROG}: {line}", file=sys.stderr))
     return locate.from_snapshot(args.snapshot, args.cache_dir, None)
 
 

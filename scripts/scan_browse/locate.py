@@ -108,9 +108,12 @@ def from_snapshot(spec: str, cache_dir: str | None, catalog_path: str | None) ->
     return found
 
 
-def from_catalog(catalog_path: str, name: str, cache_dir: str | None) -> Located:
-    """The snapshot catalogued as `name`. Raises LocateError when there is none."""
-    row = _catalogued(catalog_path, "name", name, must_exist=True)
+def from_catalog(catalog_path: str, name: str, cache_dir: str | None,
+                 report=lambda line: None) -> Located:
+    """The snapshot catalogued as `name`. Raises LocateError when there is none. What a killed
+    import or removal left in the catalogue's store is finished first (catalog.recover), each
+    directory handled reported as one line to report()."""
+    row = _catalogued(catalog_path, "name", name, must_exist=True, report=report)
     files = catalog.data_files(catalog_path, row)
     found = Located(label=name, fingerprint=row["fingerprint"], rows=files, snapshot=None,
                     cache_entry=os.path.join(cache_root(cache_dir), row["fingerprint"][:32]),
@@ -147,8 +150,10 @@ def _use_catalogue(found: Located, catalog_path: str, row: dict) -> None:
                                             if row.get("taken_at") else None)
 
 
-def _catalogued(catalog_path: str, column: str, value: str, must_exist: bool) -> dict | None:
-    """The catalogue's row of the snapshot whose `column` is `value`, read-only."""
+def _catalogued(catalog_path: str, column: str, value: str, must_exist: bool,
+                report=None) -> dict | None:
+    """The catalogue's row of the snapshot whose `column` is `value`, read-only (with a
+    report(), after catalog.recover)."""
     try:
         catalog.check_file(catalog_path, must_exist=True)
     except CatalogError as e:
@@ -158,6 +163,8 @@ def _catalogued(catalog_path: str, column: str, value: str, must_exist: bool) ->
     engine = Engine("256MB", None, 1)
     try:
         catalog.attach(engine, catalog_path, read_only=True)
+        if report is not None:
+            catalog.recover_attached(engine, catalog_path, report)
         rows = engine.rows(f"SELECT * FROM {catalog.ALIAS}.snapshots "
                            f"WHERE {column} = {sql_str(value)}")
         if not rows and must_exist:

@@ -120,6 +120,25 @@ def test_catalogued_snapshot_opens_from_the_catalogue_summary(snapshot, tree, tm
     assert "has no snapshot named 'nope' (it has: tree_2020)" in text(proc, "stderr")
 
 
+def test_catalogued_snapshot_interrupted_mid_removal_opens_again(snapshot, tree, tmp_path,
+                                                                  fresh_cache):
+    """A removal killed after moving the snapshot's summary aside and before its COMMIT: the
+    catalogue still lists it. Browsing it puts the summary back (one stderr line) and opens."""
+    catalogue = tmp_path / "history.duckdb"
+    import_to_catalogue(snapshot, catalogue)
+    store = catalogue.with_suffix(".d")
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    (store / "tree_2020").rename(store / f".tree_2020.removed-{gone.pid}")
+    proc = run_browse("tree_2020", "--catalog", catalogue, "--list", "--bytes",
+                      "--cache-dir", fresh_cache)
+    assert proc.returncode == 0, text(proc, "stderr")
+    assert "restored" in text(proc, "stderr")
+    assert sorted(p.name for p in store.iterdir()) == ["tree_2020"]
+    assert f"{ref.du(tree):,}" in text(proc).splitlines()[-1]
+    assert entries(fresh_cache) == []  # read from the catalogue, nothing computed
+
+
 def test_catalogued_snapshot_browses_without_its_rows(snapshot, tree, tmp_path, fresh_cache):
     """Directories and totals need only the summary: with the snapshot's file gone, the
     listing still shows them, and says why the files of a directory are not listed."""
