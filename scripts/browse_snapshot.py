@@ -28,6 +28,7 @@ except ImportError:
              "(or set SSCAN_PYTHON to a Python with the packages of requirements.txt)")
 
 from scan_analysis import catalog, engine  # noqa: E402
+from scan_analysis.cli_errors import stderr_lines  # noqa: E402
 from scan_analysis.snapshot import Snapshot, SnapshotError, stem_of  # noqa: E402
 from scan_browse import locate, ncdu_export, view  # noqa: E402
 from scan_browse.locate import LocateError  # noqa: E402
@@ -138,8 +139,7 @@ def _usage_error(args: argparse.Namespace) -> str | None:
 def locate_snapshot(args: argparse.Namespace) -> locate.Located:
     if args.catalog:
         return locate.from_catalog(os.path.abspath(args.catalog), args.snapshot,
-                                   args.cache_dir,
-                                   lambda line: print(f"{PROG}: {line}", file=sys.stderr))
+                                   args.cache_dir, stderr_lines(PROG))
     return locate.from_snapshot(args.snapshot, args.cache_dir, None)
 
 

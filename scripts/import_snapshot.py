@@ -19,7 +19,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from scan_analysis import catalog, engine, history_import  # noqa: E402
-from scan_analysis.cli_errors import run_reporting_errors  # noqa: E402
+from scan_analysis.cli_errors import run_reporting_errors, stderr_lines  # noqa: E402
 from scan_analysis.engine import parse_time  # noqa: E402
 from scan_analysis.snapshot import resolve  # noqa: E402
 
@@ -87,7 +87,6 @@ def parser() -> argparse.ArgumentParser:
     return ap
 
 
-
 def _time(text: str) -> int:
     try:
         return parse_time(text)
@@ -117,8 +116,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         row = history_import.run(eng, history_import.ImportRequest(
             catalog=os.path.abspath(args.catalog), name=args.name, snap=snap, date=args.date,
-            copy=args.copy, allow_partial=args.allow_partial), progress,
-            lambda line: print(f"{PROG}: {line}", file=sys.stderr))
+            copy=args.copy, allow_partial=args.allow_partial), progress, stderr_lines(PROG))
     finally:
         eng.close()
     partial = "" if row["completed"] else " (PARTIAL: the scan is incomplete)"

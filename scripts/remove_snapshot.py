@@ -17,7 +17,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from scan_analysis import catalog, engine, history_remove  # noqa: E402
-from scan_analysis.cli_errors import run_reporting_errors  # noqa: E402
+from scan_analysis.cli_errors import run_reporting_errors, stderr_lines  # noqa: E402
 
 PROG = "remove_snapshot.py"
 
@@ -46,18 +46,18 @@ def parser() -> argparse.ArgumentParser:
         description="Remove a snapshot from the history catalogue of "
                     "scripts/import_snapshot.py.",
         epilog=EPILOG)
-    ap.add_argument("name", metavar="NAME", type=catalog.name_argument, help="the snapshot's name, as imported")
+    ap.add_argument("name", metavar="NAME", type=catalog.name_argument,
+                    help="the snapshot's name, as imported")
     ap.add_argument("--catalog", metavar="PATH", default=catalog.default_catalog(),
                     help="the catalogue's DuckDB file (default: %(default)s)")
     return ap
-
 
 
 def run(args: argparse.Namespace) -> int:
     eng = engine.Engine(engine.default_memory_limit(), None, None)
     try:
         row = history_remove.run(eng, os.path.abspath(args.catalog), args.name,
-                                 lambda line: print(f"{PROG}: {line}", file=sys.stderr))
+                                 stderr_lines(PROG))
     finally:
         eng.close()
     kept = ("its copied rows with it" if row["copied"]

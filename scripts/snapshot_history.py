@@ -21,7 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from scan_analysis import (catalog, engine, hive_export, history, history_html,  # noqa: E402
                            history_text)
 from scan_analysis.catalog import CatalogError  # noqa: E402
-from scan_analysis.cli_errors import run_reporting_errors  # noqa: E402
+from scan_analysis.cli_errors import run_reporting_errors, stderr_lines  # noqa: E402
 
 PROG = "snapshot_history.py"
 
@@ -96,8 +96,7 @@ def run(args: argparse.Namespace) -> int:
     eng = engine.Engine(args.memory_limit, args.temp_dir, None)
     try:
         catalog.attach(eng, args.catalog, read_only=True)
-        catalog.recover_attached(eng, os.path.abspath(args.catalog),
-                                 lambda line: print(f"{PROG}: {line}", file=sys.stderr))
+        catalog.recover_attached(eng, os.path.abspath(args.catalog), stderr_lines(PROG))
         if args.export_hive:
             return _export(eng, args)
         pair = (args.from_name, args.to_name) if args.from_name else None
@@ -113,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _export(eng: engine.Engine, args: argparse.Namespace) -> int:
     done = hive_export.export(eng, os.path.abspath(args.catalog), args.export_hive,
-                              lambda m: print(f"{PROG}: {m}", file=sys.stderr))
+                              stderr_lines(PROG))
     for name, reason in done["skipped"]:
         print(f"{PROG}: error: snapshot {name} not exported: {reason}", file=sys.stderr)
     print(f"{args.export_hive}: {len(done['exported'])} snapshot(s) exported, "

@@ -216,8 +216,9 @@ def write(engine: Engine, catalog: str, change: Callable[[], None],
     """Runs change() in one read-write transaction of the catalogue and, just before COMMIT,
     renames the store directory move[0] to move[1] when it exists, so that the catalogue and its
     store change together: on any failure the transaction is rolled back and the directory
-    renamed back. A crash between the rename and COMMIT leaves only a directory the catalogue
-    does not list. Returns whether the directory was renamed."""
+    renamed back. A crash between the rename and COMMIT leaves the directory at move[1] with
+    the catalogue unchanged; recover() sorts that out at the next command. Returns whether the
+    directory was renamed."""
     attach(engine, catalog, read_only=False)
     moved = False
     try:

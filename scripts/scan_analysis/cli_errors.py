@@ -16,6 +16,12 @@ from .engine import first_line
 from .snapshot import SnapshotError
 
 
+def stderr_lines(prog: str) -> Callable[[str], None]:
+    """A report() for library code: each line to stderr as `PROG: line` (progress, what
+    catalog.recover did)."""
+    return lambda line: print(f"{prog}: {line}", file=sys.stderr)
+
+
 def run_reporting_errors(prog: str, command: Callable[[], int]) -> int:
     try:
         return command()

@@ -4,7 +4,7 @@ Order matters, so that a refusal or a failure leaves the catalogue exactly as it
 
   1. check     the catalogue file (12 bytes), the snapshot (its files, columns, completeness),
                and, read-only, that neither the name nor the snapshot is catalogued already;
-  2. compute   in a staging directory of the store (.NAME.tmp-PID): the per-directory summary
+  2. compute   in a staging directory of the store (.NAME.tmp-PID@HOST): the per-directory summary
                (the one pass that reads every row, and so finds a damaged file), the copied
                files with --copy, and the small per-snapshot tables in DuckDB temp tables;
   3. commit    one read-write transaction inserts the rows; the staging directory is renamed

@@ -8,13 +8,13 @@ Order, so that a refusal or a failure leaves the catalogue as it was:
 
   1. check     read-only, that NAME is catalogued (a refusal names the snapshots there are);
   2. commit    one read-write transaction deletes its rows; its store directory is renamed
-               out of the way (STORE/.NAME.removed-PID) just before COMMIT and renamed back
+               out of the way (STORE/.NAME.removed-PID@HOST) just before COMMIT and renamed back
                if COMMIT fails;
   3. clean up  the renamed directory is deleted.
 
-A removal killed between 2 and 3 leaves the hidden directory behind; the next import, removal
-or history report puts it back (the removal never reached COMMIT) or deletes it (it did): see
-catalog.recover.
+A removal killed between the rename and the end of 3 leaves the hidden directory behind; the
+next import, removal, history report or browse --catalog puts it back (the removal never
+reached COMMIT) or deletes it (it did): see catalog.recover.
 
 Removing a name frees it, and the snapshot's fingerprint, for a later import.
 """
