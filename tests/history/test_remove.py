@@ -182,3 +182,21 @@ def test_leftovers_of_running_or_foreign_processes_are_left_alone(scans, catalog
     assert fingerprint(catalog) == before
     assert sorted(p.name for p in store.iterdir()) == sorted(
         ["jan", "feb", running.name, other_host.name])
+
+
+def test_a_leftover_that_cannot_be_deleted_is_named_and_the_command_goes_on(catalog):
+    store = store_of(catalog)
+    leftover = store / f".mar.tmp-{dead_pid()}@{socket.gethostname()}"
+    leftover.mkdir()
+    # An immutable store directory: nothing in it can be deleted or renamed, even by root.
+    if subprocess.run(["chattr", "+i", str(store)], capture_output=True).returncode != 0:
+        leftover.rmdir()
+        pytest.skip("chattr +i is not available here")
+    try:
+        proc = run(HISTORY, "--catalog", catalog, "--json", "--memory-limit", "512MB")
+    finally:
+        subprocess.run(["chattr", "-i", str(store)], check=True)
+    assert proc.returncode == 0, proc.stderr
+    assert f"cannot clean up {leftover}: Operation not permitted" in proc.stderr, proc.stderr
+    assert [s["name"] for s in json.loads(proc.stdout)["snapshots"]] == ["jan", "feb"]
+    assert leftover.is_dir()
