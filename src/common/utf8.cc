@@ -41,7 +41,7 @@ size_t SequenceLength(const unsigned char* s, size_t n, size_t* bad_length) {
 }
 
 // Index of the first byte >= 0x80 at or after `i`, or `n`. Paths are overwhelmingly ASCII:
-// test 16 bytes at a time before decoding anything.
+// test 16 bytes at a time, then the rest in at most two words, before decoding anything.
 size_t SkipAscii(const unsigned char* p, size_t i, size_t n) {
   constexpr uint64_t kHighBits = 0x8080808080808080ULL;
   while (i + 16 <= n) {
@@ -51,6 +51,13 @@ size_t SkipAscii(const unsigned char* p, size_t i, size_t n) {
     std::memcpy(&b, p + i + 8, 8);
     if (((a | b) & kHighBits) != 0) break;
     i += 16;
+  }
+  if (n - i >= 8 && n - i <= 16) {  // a typical name: two words that may overlap
+    uint64_t a;
+    uint64_t b;
+    std::memcpy(&a, p + i, 8);
+    std::memcpy(&b, p + n - 8, 8);
+    if (((a | b) & kHighBits) == 0) return n;
   }
   while (i < n && p[i] < 0x80) ++i;
   return i;

@@ -19,4 +19,17 @@ namespace sscan::output {
 // static string, or — only when the extension has upper-case letters — into `scratch`.
 std::string_view FileType(uint32_t mode, std::string_view name, std::string* scratch);
 
+// What FileType() depends on, as two integers, for a cache that must not compare strings per
+// row: a kind other than a regular file, or a regular file's extension of at most 8 bytes
+// (lower-cased, packed little-endian; names hold no NUL byte, so the packing is unambiguous).
+// Equal keys give equal file types, and for the kinds Linux has, different keys different ones.
+struct FileTypeKey {
+  uint64_t extension = 0;
+  uint32_t tag = 0;  // 0-8: a regular file's extension length; 16 + (mode >> 12): another kind
+  bool operator==(const FileTypeKey&) const = default;
+};
+
+// False when `name` has an extension longer than 8 bytes: ask FileType() itself.
+bool FileTypeKeyOf(uint32_t mode, std::string_view name, FileTypeKey* key);
+
 }  // namespace sscan::output

@@ -43,57 +43,72 @@ std::span<const uint8_t> Bytes(const std::string& s) {
 }  // namespace
 
 RowGroupBuilder::RowGroupBuilder(size_t capacity, std::string root)
-    : capacity_(capacity), root_(std::move(root)), root_parent_(ParentOf(root_)) {
-  path_.offsets.reserve(capacity + 1);
+    : capacity_(capacity),
+      root_(std::move(root)),
+      root_parent_(ParentOf(root_)),
+      path_(capacity),
+      size_(capacity),
+      mtime_(capacity),
+      atime_(capacity),
+      btime_(capacity),
+      inode_(capacity),
+      allocated_(capacity),
+      nlink_(capacity),
+      device_(capacity),
+      ctime_(capacity),
+      btime_valid_(capacity),
+      permissions_(capacity),
+      depth_(capacity),
+      uid_(capacity),
+      gid_(capacity),
+      file_type_index_(capacity),
+      parent_path_index_(capacity),
+      top_level_index_(capacity),
+      symlink_target_(capacity),
+      path_bytes_(capacity),
+      symlink_valid_(capacity),
+      path_bytes_valid_(capacity) {
   path_.data.reserve(capacity * 24);  // "/name": paths themselves are joined when encoded
-  for (auto* v :
-       {&size_, &mtime_, &atime_, &btime_, &inode_, &allocated_, &nlink_, &device_, &ctime_}) {
-    v->reserve(capacity);
-  }
-  for (auto* v : {&permissions_, &depth_, &uid_, &gid_}) v->reserve(capacity);
-  for (auto* v : {&btime_valid_, &symlink_valid_, &path_bytes_valid_}) v->reserve(capacity);
-  for (auto* d : {&file_type_, &parent_path_, &top_level_}) d->indices.reserve(capacity);
-  symlink_target_.offsets.reserve(capacity + 1);
-  path_bytes_.offsets.reserve(capacity + 1);
 }
 
-uint32_t RowGroupBuilder::TypeIndex(std::string_view type) {
-  // Length and the last two bytes tell common extensions apart well enough for 64 slots.
-  size_t h = type.size();
-  if (!type.empty()) {
-    h = h * 131 + static_cast<unsigned char>(type.back());
-    h = h * 131 + static_cast<unsigned char>(type[type.size() / 2]);
+uint32_t RowGroupBuilder::FileTypeIndex(uint32_t mode, std::string_view name) {
+  FileTypeKey key;
+  if (!FileTypeKeyOf(mode, name, &key)) {  // a long extension: rare enough for the map
+    return InternString(&file_type_, &type_by_name_, FileType(mode, name, &scratch_));
   }
-  TypeSlot& slot = type_cache_[h & (kTypeSlots - 1)];
-  if (slot.index != UINT32_MAX && slot.type == type) return slot.index;
-  slot.index = InternString(&file_type_, &type_by_name_, type);
-  slot.type.assign(type);
+  const uint64_t h = (key.extension ^ key.tag) * 0x9E3779B97F4A7C15ULL;  // Fibonacci hashing
+  TypeSlot& slot = type_cache_[h >> 58];
+  static_assert(kTypeSlots == 64, "h >> 58 picks one of 64 slots");
+  if (slot.index != UINT32_MAX && slot.key == key) return slot.index;
+  slot.key = key;
+  slot.index = InternString(&file_type_, &type_by_name_, FileType(mode, name, &scratch_));
   return slot.index;
 }
 
-uint32_t RowGroupBuilder::InternString(DictColumn* col, StringIndex* map, std::string_view raw) {
+uint32_t RowGroupBuilder::InternString(StringColumn* values, StringIndex* map,
+                                       std::string_view raw) {
   if (auto it = map->find(raw); it != map->end()) return it->second;
   const auto index = static_cast<uint32_t>(map->size());
   map->emplace(std::string(raw), index);
-  AppendUtf8(&col->values.data, raw, false);
-  col->values.Seal();
+  AppendUtf8(&values->data, raw, false);
+  values->Seal();
   return index;
 }
 
 uint32_t RowGroupBuilder::ParentIndex(const walk::Segment& seg) {
   // The root row's parent is not a directory of the walk: give it a key no directory has.
   const uint64_t key = seg.kind == walk::Segment::Kind::kRoot ? UINT64_MAX : seg.dir.id;
-  auto [it, inserted] =
-      parent_by_dir_.try_emplace(key, static_cast<uint32_t>(parent_by_dir_.size()));
+  const auto [index, inserted] =
+      parent_by_dir_.FindOrInsert(key, static_cast<uint32_t>(parent_by_dir_.size()));
   if (inserted) {
     if (seg.kind == walk::Segment::Kind::kRoot) {
-      AppendUtf8(&parent_path_.values.data, root_parent_, false);
+      AppendUtf8(&parent_path_.data, root_parent_, false);
     } else {
-      AppendUtf8(&parent_path_.values.data, seg.dir.path, seg.dir.path_is_utf8);
+      AppendUtf8(&parent_path_.data, seg.dir.path, seg.dir.path_is_utf8);
     }
-    parent_path_.values.Seal();
+    parent_path_.Seal();
   }
-  return it->second;
+  return index;
 }
 
 void RowGroupBuilder::Append(const walk::Segment& seg, size_t first, size_t count) {
@@ -133,10 +148,11 @@ void RowGroupBuilder::AppendOne(const walk::Segment& seg, const walk::Entry& e,
   }
   const bool name_ok = IsValidUtf8(name);
   const bool path_ok = is_root ? seg.dir.path_is_utf8 : (seg.dir.path_is_utf8 && name_ok);
+  const size_t r = rows_;
   if (path_ok) {
     path_.data.append(suffix_head);
     path_.data.append(suffix_name);
-    path_bytes_valid_.push_back(0);
+    path_bytes_valid_[r] = 0;
   } else {
     if (is_root) {
       path_bytes_.data.append(root_);
@@ -145,43 +161,43 @@ void RowGroupBuilder::AppendOne(const walk::Segment& seg, const walk::Entry& e,
     }
     AppendUtf8(&path_.data, suffix_head, false);
     AppendUtf8(&path_.data, suffix_name, name_ok);
-    path_bytes_valid_.push_back(1);
+    path_bytes_valid_[r] = 1;
   }
-  path_.Seal();
-  path_bytes_.Seal();
+  path_.Seal(r);
+  path_bytes_.Seal(r);
 
-  size_.push_back(static_cast<int64_t>(st.size));
-  mtime_.push_back(st.mtime);
-  atime_.push_back(st.atime);
-  btime_.push_back(st.btime);
-  btime_valid_.push_back(st.has_btime ? 1 : 0);
+  size_[r] = static_cast<int64_t>(st.size);
+  mtime_[r] = st.mtime;
+  atime_[r] = st.atime;
+  btime_[r] = st.btime;
+  btime_valid_[r] = st.has_btime ? 1 : 0;
 
-  file_type_.indices.push_back(TypeIndex(FileType(st.mode, name, &scratch_)));
+  file_type_index_[r] = FileTypeIndex(st.mode, name);
 
-  inode_.push_back(static_cast<int64_t>(st.inode));
-  permissions_.push_back(static_cast<int32_t>(st.mode & 07777));
-  parent_path_.indices.push_back(parent_index);
-  depth_.push_back(static_cast<int32_t>(is_root ? 0 : seg.dir.depth + 1));
-  top_level_.indices.push_back(
-      top_index != UINT32_MAX ? top_index : InternString(&top_level_, &top_by_name_, name));
-  uid_.push_back(static_cast<int32_t>(st.uid));
-  gid_.push_back(static_cast<int32_t>(st.gid));
-  allocated_.push_back(static_cast<int64_t>(st.blocks * 512));
-  nlink_.push_back(static_cast<int64_t>(st.nlink));
-  device_.push_back(static_cast<int64_t>(st.device));
-  ctime_.push_back(st.ctime);
+  inode_[r] = static_cast<int64_t>(st.inode);
+  permissions_[r] = static_cast<int32_t>(st.mode & 07777);
+  parent_path_index_[r] = parent_index;
+  depth_[r] = static_cast<int32_t>(is_root ? 0 : seg.dir.depth + 1);
+  top_level_index_[r] =
+      top_index != UINT32_MAX ? top_index : InternString(&top_level_, &top_by_name_, name);
+  uid_[r] = static_cast<int32_t>(st.uid);
+  gid_[r] = static_cast<int32_t>(st.gid);
+  allocated_[r] = static_cast<int64_t>(st.blocks * 512);
+  nlink_[r] = static_cast<int64_t>(st.nlink);
+  device_[r] = static_cast<int64_t>(st.device);
+  ctime_[r] = st.ctime;
 
   if (e.has_target) {
     AppendUtf8(&symlink_target_.data, seg.target(e), false);
-    symlink_valid_.push_back(1);
+    symlink_valid_[r] = 1;
   } else {
-    symlink_valid_.push_back(0);
+    symlink_valid_[r] = 0;
   }
-  symlink_target_.Seal();
+  symlink_target_.Seal(r);
   ++rows_;
 }
 
-void RowGroupBuilder::FinishNames(const std::vector<int32_t>& ids, bool users, NameResolver* names,
+void RowGroupBuilder::FinishNames(std::span<const int32_t> ids, bool users, NameResolver* names,
                                   DictColumn* out, std::vector<uint8_t>* validity) {
   out->Clear();
   validity->assign(ids.size(), 0);
@@ -215,76 +231,76 @@ void RowGroupBuilder::FinishNames(const std::vector<int32_t>& ids, bool users, N
 }
 
 parquet::RowGroupData RowGroupBuilder::Finish(NameResolver* names) {
-  FinishNames(uid_, true, names, &owner_, &owner_valid_);
-  FinishNames(gid_, false, names, &group_, &group_valid_);
+  const size_t n = rows_;
+  FinishNames(uid_.first(n), true, names, &owner_, &owner_valid_);
+  FinishNames(gid_.first(n), false, names, &group_, &group_valid_);
 
   parquet::RowGroupData rg;
-  rg.num_rows = rows_;
+  rg.num_rows = n;
   rg.columns.resize(kColumnCount);
-  auto plain = [](parquet::ColumnData* c, const StringColumn& s) {
-    c->offsets = Span(s.offsets);
+  auto plain = [n](parquet::ColumnData* c, const RowStringColumn& s) {
+    c->offsets = s.offsets.first(n + 1);
     c->data = Bytes(s.data);
   };
-  auto dict = [](parquet::ColumnData* c, const DictColumn& d) {
-    c->dict_offsets = Span(d.values.offsets);
-    c->dict_data = Bytes(d.values.data);
-    c->indices = Span(d.indices);
+  auto values = [](parquet::ColumnData* c, const StringColumn& s) {
+    c->dict_offsets = Span(s.offsets);
+    c->dict_data = Bytes(s.data);
+  };
+  auto dict = [n, &values](parquet::ColumnData* c, const StringColumn& s,
+                           const RowArray<uint32_t>& indices) {
+    values(c, s);
+    c->indices = indices.first(n);
   };
   plain(&rg.columns[kPath], path_);  // + parent_path's dictionary: the prefixed form
-  dict(&rg.columns[kPath], parent_path_);
-  rg.columns[kSize].int64_values = Span(size_);
-  rg.columns[kModifiedTime].int64_values = Span(mtime_);
-  rg.columns[kAccessedTime].int64_values = Span(atime_);
-  rg.columns[kCreatedTime].int64_values = Span(btime_);
-  rg.columns[kCreatedTime].validity = Span(btime_valid_);
-  dict(&rg.columns[kFileType], file_type_);
-  rg.columns[kInode].int64_values = Span(inode_);
-  rg.columns[kPermissions].int32_values = Span(permissions_);
-  dict(&rg.columns[kParentPath], parent_path_);
-  rg.columns[kDepth].int32_values = Span(depth_);
-  dict(&rg.columns[kTopLevelDir], top_level_);
-  rg.columns[kUid].int32_values = Span(uid_);
-  rg.columns[kGid].int32_values = Span(gid_);
-  rg.columns[kAllocatedSize].int64_values = Span(allocated_);
-  rg.columns[kNlink].int64_values = Span(nlink_);
-  rg.columns[kDevice].int64_values = Span(device_);
-  rg.columns[kChangedTime].int64_values = Span(ctime_);
+  dict(&rg.columns[kPath], parent_path_, parent_path_index_);
+  rg.columns[kSize].int64_values = size_.first(n);
+  rg.columns[kModifiedTime].int64_values = mtime_.first(n);
+  rg.columns[kAccessedTime].int64_values = atime_.first(n);
+  rg.columns[kCreatedTime].int64_values = btime_.first(n);
+  rg.columns[kCreatedTime].validity = btime_valid_.first(n);
+  dict(&rg.columns[kFileType], file_type_, file_type_index_);
+  rg.columns[kInode].int64_values = inode_.first(n);
+  rg.columns[kPermissions].int32_values = permissions_.first(n);
+  dict(&rg.columns[kParentPath], parent_path_, parent_path_index_);
+  rg.columns[kDepth].int32_values = depth_.first(n);
+  dict(&rg.columns[kTopLevelDir], top_level_, top_level_index_);
+  rg.columns[kUid].int32_values = uid_.first(n);
+  rg.columns[kGid].int32_values = gid_.first(n);
+  rg.columns[kAllocatedSize].int64_values = allocated_.first(n);
+  rg.columns[kNlink].int64_values = nlink_.first(n);
+  rg.columns[kDevice].int64_values = device_.first(n);
+  rg.columns[kChangedTime].int64_values = ctime_.first(n);
   plain(&rg.columns[kSymlinkTarget], symlink_target_);
-  rg.columns[kSymlinkTarget].validity = Span(symlink_valid_);
+  rg.columns[kSymlinkTarget].validity = symlink_valid_.first(n);
   plain(&rg.columns[kPathBytes], path_bytes_);
-  rg.columns[kPathBytes].validity = Span(path_bytes_valid_);
-  dict(&rg.columns[kOwner], owner_);
+  rg.columns[kPathBytes].validity = path_bytes_valid_.first(n);
+  values(&rg.columns[kOwner], owner_.values);
+  rg.columns[kOwner].indices = Span(owner_.indices);
   rg.columns[kOwner].validity = Span(owner_valid_);
-  dict(&rg.columns[kGroup], group_);
+  values(&rg.columns[kGroup], group_.values);
+  rg.columns[kGroup].indices = Span(group_.indices);
   rg.columns[kGroup].validity = Span(group_valid_);
   return rg;
 }
 
 void RowGroupBuilder::Reset() {
   rows_ = 0;
-  path_.Clear();
-  for (auto* v :
-       {&size_, &mtime_, &atime_, &btime_, &inode_, &allocated_, &nlink_, &device_, &ctime_}) {
-    v->clear();
-  }
-  for (auto* v : {&permissions_, &depth_, &uid_, &gid_}) v->clear();
-  for (auto* v :
-       {&btime_valid_, &symlink_valid_, &path_bytes_valid_, &owner_valid_, &group_valid_}) {
-    v->clear();
-  }
-  for (auto* d : {&file_type_, &parent_path_, &top_level_, &owner_, &group_}) d->Clear();
-  symlink_target_.Clear();
-  path_bytes_.Clear();
-  parent_by_dir_.clear();
+  // Row arrays need no clearing: rows [0, rows_) are the only ones read.
+  for (auto* s : {&path_, &symlink_target_, &path_bytes_}) s->data.clear();
+  for (auto* v : {&owner_valid_, &group_valid_}) v->clear();
+  for (auto* d : {&owner_, &group_}) d->Clear();
+  for (auto* s : {&file_type_, &parent_path_, &top_level_}) s->Clear();
+  parent_by_dir_.Clear();
   top_by_name_.clear();
   type_by_name_.clear();
   for (TypeSlot& slot : type_cache_) slot.index = UINT32_MAX;
 }
 
 size_t RowGroupBuilder::memory_bytes() const {
-  size_t b = path_.data.capacity() + path_.offsets.capacity() * 4;
-  b += capacity_ * (9 * 8 + 4 * 4 + 3 * 4 + 5);
-  b += symlink_target_.data.capacity() + path_bytes_.data.capacity();
+  // Per row: 9 int64, 4 int32, 3 dictionary indices, 3 string offsets, 3 validity bytes;
+  // owner and group (Finish): an index and a validity byte each.
+  size_t b = capacity_ * (9 * 8 + 4 * 4 + 3 * 4 + 3 * 4 + 3 + 2 * (4 + 1));
+  b += path_.data.capacity() + symlink_target_.data.capacity() + path_bytes_.data.capacity();
   return b;
 }
 

@@ -270,8 +270,9 @@ TEST(EncodeRowGroup, DictionaryIndicesTakeTheSmallerRunLayout) {
 }
 
 // The file a prefixed column makes is byte for byte the file of the joined values in plain
-// form: pages (cut across many pages here), statistics, nulls.
-TEST(EncodeRowGroup, PrefixedFormWritesExactlyThePlainFormOfTheJoinedValues) {
+// form: pages (cut across many pages here), statistics, nulls. Prefixes alternate row by row,
+// or come in runs (a directory's entries, as the scanner writes them).
+void ExpectPrefixedFormWritesThePlainForm(bool runs) {
   Strings prefixes({"/scan/root", "/", "/scan/root/a\xC3\xA9", "/zz"});
   std::vector<std::string> suffixes;
   std::vector<std::string> joined;
@@ -279,7 +280,7 @@ TEST(EncodeRowGroup, PrefixedFormWritesExactlyThePlainFormOfTheJoinedValues) {
   std::vector<uint8_t> validity;
   const std::vector<std::string> prefix_values = {"/scan/root", "/", "/scan/root/a\xC3\xA9", "/zz"};
   for (uint32_t i = 0; i < 5000; ++i) {
-    const uint32_t j = (i * 7) % 4;
+    const uint32_t j = runs ? (i / 50 + i / 1234) % 4 : (i * 7) % 4;
     std::string suffix(j == 1 ? "" : "/");
     suffix.append("name_");
     suffix.append(std::to_string(i * 31 % 997));
@@ -310,6 +311,13 @@ TEST(EncodeRowGroup, PrefixedFormWritesExactlyThePlainFormOfTheJoinedValues) {
       return out.bytes;
     };
     EXPECT_EQ(encode(prefixed), encode(plain));
+  }
+}
+
+TEST(EncodeRowGroup, PrefixedFormWritesExactlyThePlainFormOfTheJoinedValues) {
+  for (const bool runs : {false, true}) {
+    SCOPED_TRACE(runs ? "runs" : "alternating");
+    ExpectPrefixedFormWritesThePlainForm(runs);
   }
 }
 
