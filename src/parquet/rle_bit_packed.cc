@@ -12,9 +12,28 @@
 #include "parquet/thrift_compact.h"
 
 namespace sscan::parquet {
+namespace {
+
+// The bytes a value takes in an RLE run: its bit width rounded up to whole bytes.
+int RunValueBytes(int bit_width) { return (bit_width + 7) / 8; }
+
+// One RLE run: the header (count << 1, a varint), then the value, little-endian.
+void AppendRleRun(ByteBuffer* out, uint32_t value, uint64_t count, int value_bytes) {
+  AppendVarint(out, count << 1);
+  for (int b = 0; b < value_bytes; ++b) {
+    out->PushByte(static_cast<uint8_t>(value));
+    value >>= 8;
+  }
+}
+
+size_t RleRunSize(uint64_t count, int value_bytes) {
+  return VarintSize(count << 1) + static_cast<size_t>(value_bytes);
+}
+
+}  // namespace
 
 RleBitPackedEncoder::RleBitPackedEncoder(ByteBuffer* out, int bit_width)
-    : out_(out), bit_width_(bit_width), value_bytes_((bit_width + 7) / 8) {
+    : out_(out), bit_width_(bit_width), value_bytes_(RunValueBytes(bit_width)) {
   assert(bit_width >= 0 && bit_width <= 32);
 }
 
@@ -52,7 +71,7 @@ void ForEachRun(std::span<const uint32_t> values, Emit emit) {
 
 size_t RleBitPackedSize(std::span<const uint32_t> values, int bit_width) {
   // The encoder's decisions (PutValues, Finish), counting bytes instead of writing them.
-  const size_t value_bytes = static_cast<size_t>(bit_width + 7) / 8;
+  const int value_bytes = RunValueBytes(bit_width);
   const size_t group_bytes = static_cast<size_t>(bit_width);  // 8 values x width bits
   const uint32_t* p = values.data();
   const size_t n = values.size();
@@ -63,7 +82,7 @@ size_t RleBitPackedSize(std::span<const uint32_t> values, int bit_width) {
     if (GroupIsOneValue(p + i)) {
       size_t end = i + 8;
       while (end < n && p[end] == p[i]) ++end;
-      bytes += VarintSize(static_cast<uint64_t>(end - i) << 1) + value_bytes;
+      bytes += RleRunSize(end - i, value_bytes);
       literal_groups = 0;
       i = end;
     } else {
@@ -79,7 +98,7 @@ size_t RleBitPackedSize(std::span<const uint32_t> values, int bit_width) {
     bool one_value = true;
     for (size_t k = i + 1; k < n; ++k) one_value = one_value && p[k] == p[i];
     if (literal_groups == 0 && one_value) {
-      bytes += VarintSize(static_cast<uint64_t>(n - i) << 1) + value_bytes;
+      bytes += RleRunSize(n - i, value_bytes);
     } else {
       bytes += (literal_groups == 0 ? 1 : 0) + group_bytes;
     }
@@ -89,22 +108,14 @@ size_t RleBitPackedSize(std::span<const uint32_t> values, int bit_width) {
 
 void EncodeRleRuns(std::span<const uint32_t> values, int bit_width, ByteBuffer* out) {
   assert(bit_width >= 0 && bit_width <= 32);
-  const int value_bytes = (bit_width + 7) / 8;
-  ForEachRun(values, [&](uint32_t v, size_t count) {
-    AppendVarint(out, static_cast<uint64_t>(count) << 1);
-    for (int b = 0; b < value_bytes; ++b) {
-      out->PushByte(static_cast<uint8_t>(v));
-      v >>= 8;
-    }
-  });
+  const int value_bytes = RunValueBytes(bit_width);
+  ForEachRun(values, [&](uint32_t v, size_t count) { AppendRleRun(out, v, count, value_bytes); });
 }
 
 size_t RleRunsSize(std::span<const uint32_t> values, int bit_width) {
-  const size_t value_bytes = static_cast<size_t>(bit_width + 7) / 8;
+  const int value_bytes = RunValueBytes(bit_width);
   size_t bytes = 0;
-  ForEachRun(values, [&](uint32_t, size_t count) {
-    bytes += VarintSize(static_cast<uint64_t>(count) << 1) + value_bytes;
-  });
+  ForEachRun(values, [&](uint32_t, size_t count) { bytes += RleRunSize(count, value_bytes); });
   return bytes;
 }
 
@@ -173,12 +184,7 @@ void RleBitPackedEncoder::EndLiteralRun() {
 
 void RleBitPackedEncoder::FlushRepeatedRun() {
   assert(!literal_open_);
-  AppendVarint(out_, repeat_count_ << 1);
-  uint32_t v = current_;
-  for (int i = 0; i < value_bytes_; ++i) {
-    out_->PushByte(static_cast<uint8_t>(v));
-    v >>= 8;
-  }
+  AppendRleRun(out_, current_, repeat_count_, value_bytes_);
   repeat_count_ = 0;
 }
 
