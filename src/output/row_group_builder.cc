@@ -251,6 +251,13 @@ parquet::RowGroupData RowGroupBuilder::Finish(NameResolver* names) {
     values(c, s);
     c->indices = indices.first(n);
   };
+  // owner and group: built here, by FinishNames, with a validity of their own.
+  auto names_column = [&values](parquet::ColumnData* c, const DictColumn& d,
+                                const std::vector<uint8_t>& validity) {
+    values(c, d.values);
+    c->indices = Span(d.indices);
+    c->validity = Span(validity);
+  };
   plain(&rg.columns[kPath], path_);  // + parent_path's dictionary: the prefixed form
   dict(&rg.columns[kPath], parent_path_, parent_path_index_);
   rg.columns[kSize].int64_values = size_.first(n);
@@ -274,12 +281,8 @@ parquet::RowGroupData RowGroupBuilder::Finish(NameResolver* names) {
   rg.columns[kSymlinkTarget].validity = symlink_valid_.first(n);
   plain(&rg.columns[kPathBytes], path_bytes_);
   rg.columns[kPathBytes].validity = path_bytes_valid_.first(n);
-  values(&rg.columns[kOwner], owner_.values);
-  rg.columns[kOwner].indices = Span(owner_.indices);
-  rg.columns[kOwner].validity = Span(owner_valid_);
-  values(&rg.columns[kGroup], group_.values);
-  rg.columns[kGroup].indices = Span(group_.indices);
-  rg.columns[kGroup].validity = Span(group_valid_);
+  names_column(&rg.columns[kOwner], owner_, owner_valid_);
+  names_column(&rg.columns[kGroup], group_, group_valid_);
   return rg;
 }
 
