@@ -70,6 +70,7 @@ Status WriteColumnChunk(const ColumnSpec& spec, const ColumnData& data, size_t n
   const size_t chunk_start = ctx.out->size();
   PageAssembler pages(ctx.compressor, &ctx.scratch->compressed, &ctx.scratch->header, ctx.out);
   format::ColumnMetaData& meta = chunk->meta_data;
+  ctx.compressor->set_search(PageCompressor::Search::kLevel);  // byte arrays may choose another
   Status s;
   switch (spec.physical) {
     case PhysicalType::kInt32:

@@ -5,13 +5,39 @@
 #include <zstd.h>
 
 #include <string>
+#include <utility>
 
 namespace sscan::parquet {
 
 PageCompressor::PageCompressor(Codec codec, int zstd_level) : codec_(codec), level_(zstd_level) {}
 
 PageCompressor::~PageCompressor() {
-  if (zstd_ != nullptr) ZSTD_freeCCtx(zstd_);
+  for (ZSTD_CCtx* z : zstd_) {
+    if (z != nullptr) ZSTD_freeCCtx(z);
+  }
+}
+
+Result<ZSTD_CCtx*> PageCompressor::ZstdContext() {
+  const bool long_matches = search_ == Search::kLongMatches && has_search_choice();
+  ZSTD_CCtx*& z = zstd_[long_matches ? 1 : 0];
+  if (z != nullptr) return z;
+  z = ZSTD_createCCtx();
+  if (z == nullptr) return Status::Error("zstd: cannot allocate a compression context");
+  size_t r = ZSTD_CCtx_setParameter(z, ZSTD_c_compressionLevel, level_);
+  if (ZSTD_isError(r)) {
+    return Status::Error(std::string("zstd: bad compression level: ") + ZSTD_getErrorName(r));
+  }
+  if (long_matches) {  // see compression.h; parameters not set stay level 1's
+    for (auto [param, value] :
+         {std::pair{ZSTD_c_strategy, static_cast<int>(ZSTD_dfast)}, std::pair{ZSTD_c_hashLog, 15},
+          std::pair{ZSTD_c_chainLog, 13}, std::pair{ZSTD_c_minMatch, 6}}) {
+      r = ZSTD_CCtx_setParameter(z, param, value);
+      if (ZSTD_isError(r)) {
+        return Status::Error(std::string("zstd: bad parameter: ") + ZSTD_getErrorName(r));
+      }
+    }
+  }
+  return z;
 }
 
 Status PageCompressor::Compress(std::span<const uint8_t> input, ByteBuffer* out) {
@@ -30,17 +56,11 @@ Status PageCompressor::Compress(std::span<const uint8_t> input, ByteBuffer* out)
       return Status::Ok();
     }
     case Codec::kZstd: {
-      if (zstd_ == nullptr) {
-        zstd_ = ZSTD_createCCtx();
-        if (zstd_ == nullptr) return Status::Error("zstd: cannot allocate a compression context");
-        const size_t r = ZSTD_CCtx_setParameter(zstd_, ZSTD_c_compressionLevel, level_);
-        if (ZSTD_isError(r)) {
-          return Status::Error(std::string("zstd: bad compression level: ") + ZSTD_getErrorName(r));
-        }
-      }
+      Result<ZSTD_CCtx*> z = ZstdContext();
+      if (!z.ok()) return z.status();
       const size_t bound = ZSTD_compressBound(input.size());
       const size_t written =
-          ZSTD_compress2(zstd_, out->EnsureTail(bound), bound, input.data(), input.size());
+          ZSTD_compress2(*z, out->EnsureTail(bound), bound, input.data(), input.size());
       if (ZSTD_isError(written)) {
         return Status::Error(std::string("zstd: compression failed: ") +
                              ZSTD_getErrorName(written));

@@ -4,7 +4,17 @@
 // PageCompressor is created per EncodeRowGroup call and reused for all its pages: the zstd
 // context keeps its tables between pages instead of reallocating them per page.
 //
-// Thread safety: one owner (the zstd context is not shareable); create one per thread.
+// Two zstd match finders at level 1, the default (other levels are zstd's own for every page):
+//   kLevel        level 1's fast search: integers, indices, and text where it does best;
+//   kLongMatches  a double-fast search (32K-entry table, 6-byte minimum matches), for PLAIN
+//                 byte-array pages whose repeats are long: paths that share their ancestors.
+//                 2.5-4.5% smaller path columns for ~20% more time on them (the synthetic 1M
+//                 tree, /usr, a 12M-entry tree), but ~20% larger on fixed-width numbered
+//                 names in hash order (frame_000123.tif), where level 1's repeat offsets win.
+// So the byte-array writer picks per column chunk by compressing samples both ways, as the
+// integer encodings are picked (ChooseSearch, byte_array_column_writer.cc).
+//
+// Thread safety: one owner (the zstd contexts are not shareable); create one per thread.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +35,12 @@ class PageCompressor {
   PageCompressor(const PageCompressor&) = delete;
   PageCompressor& operator=(const PageCompressor&) = delete;
 
+  enum class Search : uint8_t { kLevel, kLongMatches };
+  // Whether kLongMatches differs from kLevel (zstd at level 1).
+  bool has_search_choice() const { return codec_ == Codec::kZstd && level_ == 1; }
+  // For the next pages; WriteColumnChunk resets it to kLevel for every chunk.
+  void set_search(Search search) { search_ = search; }
+
   Codec codec() const { return codec_; }
   // Appends the compressed form of `input` to `out` (a copy for kUncompressed).
   Status Compress(std::span<const uint8_t> input, ByteBuffer* out);
@@ -34,9 +50,13 @@ class PageCompressor {
   size_t CompressedSize(std::span<const uint8_t> input);
 
  private:
+  // The zstd context of the current search, created (and configured) on first use.
+  Result<ZSTD_CCtx_s*> ZstdContext();
+
   Codec codec_;
   int level_;
-  ZSTD_CCtx_s* zstd_ = nullptr;
+  Search search_ = Search::kLevel;
+  ZSTD_CCtx_s* zstd_[2] = {nullptr, nullptr};  // by Search
   ByteBuffer sample_;
 };
 
