@@ -19,24 +19,26 @@ PageCompressor::~PageCompressor() {
 
 Result<ZSTD_CCtx*> PageCompressor::ZstdContext() {
   const bool long_matches = search_ == Search::kLongMatches && has_search_choice();
-  ZSTD_CCtx*& z = zstd_[long_matches ? 1 : 0];
-  if (z != nullptr) return z;
-  z = ZSTD_createCCtx();
+  ZSTD_CCtx*& slot = zstd_[long_matches ? 1 : 0];
+  if (slot != nullptr) return slot;
+  ZSTD_CCtx* z = ZSTD_createCCtx();
   if (z == nullptr) return Status::Error("zstd: cannot allocate a compression context");
+  // Kept only once configured: a level zstd refuses fails every page, not just the first.
+  auto fail = [z](const char* what, size_t r) {
+    ZSTD_freeCCtx(z);
+    return Status::Error(std::string("zstd: ") + what + ": " + ZSTD_getErrorName(r));
+  };
   size_t r = ZSTD_CCtx_setParameter(z, ZSTD_c_compressionLevel, level_);
-  if (ZSTD_isError(r)) {
-    return Status::Error(std::string("zstd: bad compression level: ") + ZSTD_getErrorName(r));
-  }
+  if (ZSTD_isError(r)) return fail("bad compression level", r);
   if (long_matches) {  // see compression.h; parameters not set stay level 1's
     for (auto [param, value] :
          {std::pair{ZSTD_c_strategy, static_cast<int>(ZSTD_dfast)}, std::pair{ZSTD_c_hashLog, 15},
           std::pair{ZSTD_c_chainLog, 13}, std::pair{ZSTD_c_minMatch, 6}}) {
       r = ZSTD_CCtx_setParameter(z, param, value);
-      if (ZSTD_isError(r)) {
-        return Status::Error(std::string("zstd: bad parameter: ") + ZSTD_getErrorName(r));
-      }
+      if (ZSTD_isError(r)) return fail("bad parameter", r);
     }
   }
+  slot = z;
   return z;
 }
 
