@@ -76,9 +76,10 @@ Status WriteDictionaryChunk(const ColumnSpec& spec, const ColumnData& data, size
 // out ~8% larger. Chunks of less than a page (data_page_size, by the first quarter's
 // density) keep kLevel: the choice would hardly change the file and the samples would cost
 // a tenth of compressing the chunk (a scan's symlink_target: ~0.7 MB a row group).
-template <typename SizeOf, typename AppendValue>
-void ChooseSearch(std::span<const uint8_t> validity, size_t num_rows, ColumnChunkContext& ctx,
-                  SizeOf size_of, AppendValue append) {
+// `is_valid(row)` and `append_plain(row, buffer)` are WritePlainPages' own.
+template <typename IsValid, typename AppendPlain>
+void ChooseSearch(size_t num_rows, ColumnChunkContext& ctx, IsValid is_valid,
+                  AppendPlain append_plain) {
   using Search = PageCompressor::Search;
   PageCompressor& compressor = *ctx.compressor;
   if (!compressor.has_search_choice()) return;
@@ -92,15 +93,14 @@ void ChooseSearch(std::span<const uint8_t> validity, size_t num_rows, ColumnChun
     const size_t end = num_rows * (i + 1) / kSlices;
     size_t r = begin;
     for (; r < end && sample.size() < kSliceBytes; ++r) {
-      if (!validity.empty() && validity[r] == 0) continue;
-      sample.AppendLittleEndian(static_cast<uint32_t>(size_of(r)));
-      append(r, &sample);
+      if (is_valid(r)) append_plain(r, &sample);
     }
     if (i == 0) {
+      if (r == begin) return;  // fewer rows than slices
       // Bytes per row of the first quarter, times the rows: the chunk's PLAIN size, roughly.
       const double estimate = static_cast<double>(sample.size()) * static_cast<double>(num_rows) /
                               static_cast<double>(r - begin);
-      if (r == begin || estimate < static_cast<double>(ctx.options->data_page_size)) return;
+      if (estimate < static_cast<double>(ctx.options->data_page_size)) return;
     }
     if (sample.empty()) continue;
     for (Search search : {Search::kLevel, Search::kLongMatches}) {
@@ -118,14 +118,19 @@ Status WritePlainPages(const ColumnSpec& spec, const ColumnData& data, size_t nu
                        ColumnChunkContext& ctx, PageAssembler& pages, SizeOf size_of,
                        AppendValue append) {
   const std::span<const uint8_t> validity = data.validity;
-  ChooseSearch(validity, num_rows, ctx, size_of, append);
+  auto is_valid = [&](size_t r) { return validity.empty() || validity[r] != 0; };
+  auto append_plain = [&](size_t r, ByteBuffer* out) {
+    out->AppendLittleEndian(static_cast<uint32_t>(size_of(r)));
+    append(r, out);
+  };
+  ChooseSearch(num_rows, ctx, is_valid, append_plain);
   const size_t page_size = std::max<size_t>(1, ctx.options->data_page_size);
   // Values vary from 0 bytes to megabytes, so pages are cut by their actual bytes.
   auto page_end = [&](size_t r0) {
     size_t bytes = 0;
     size_t r = r0;
     while (r < num_rows && bytes < page_size) {
-      if (validity.empty() || validity[r] != 0) bytes += 4 + size_of(r);
+      if (is_valid(r)) bytes += 4 + size_of(r);
       ++r;
     }
     return r;
@@ -133,9 +138,7 @@ Status WritePlainPages(const ColumnSpec& spec, const ColumnData& data, size_t nu
   return WriteDataPages(spec, data, num_rows, page_end, format::Encoding::kPlain, ctx, pages,
                         [&](size_t r0, size_t r1, size_t, size_t, ByteBuffer* body) {
                           for (size_t r = r0; r < r1; ++r) {
-                            if (!validity.empty() && validity[r] == 0) continue;
-                            body->AppendLittleEndian(static_cast<uint32_t>(size_of(r)));
-                            append(r, body);
+                            if (is_valid(r)) append_plain(r, body);
                           }
                         });
 }

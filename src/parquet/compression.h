@@ -8,7 +8,7 @@
 //   kLevel        level 1's fast search: integers, indices, and text where it does best;
 //   kLongMatches  a double-fast search (32K-entry table, 6-byte minimum matches), for PLAIN
 //                 byte-array pages whose repeats are long: paths that share their ancestors.
-//                 2.5-4.5% smaller path columns for ~20% more time on them (the synthetic 1M
+//                 2.4-4.5% smaller path columns for ~20% more time on them (the synthetic 1M
 //                 tree, /usr, a 12M-entry tree), but ~20% larger on fixed-width numbered
 //                 names in hash order (frame_000123.tif), where level 1's repeat offsets win.
 // So the byte-array writer picks per column chunk by compressing samples both ways, as the
